@@ -1,0 +1,169 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { type Roadmap, type RoadmapFile, roadmapSchema, type Stage, type Topic } from "./schema.ts";
+
+export interface ContentProblem {
+  file: string;
+  /** Where in the file: "stage 3 (Artifact Management), topic 2 (amazon-ecr), level". */
+  where: string;
+  message: string;
+}
+
+export type LoadResult = { ok: true; roadmaps: Roadmap[] } | { ok: false; problems: ContentProblem[] };
+
+export const formatProblem = (problem: ContentProblem): string =>
+  `${problem.file}: ${problem.where ? `${problem.where}: ` : ""}${problem.message}`;
+
+export class ContentError extends Error {
+  override name = "ContentError";
+  constructor(readonly problems: ContentProblem[]) {
+    super(`Roadmap content is invalid:\n${problems.map(formatProblem).join("\n")}`);
+  }
+}
+
+type Raw = Record<string, unknown> | undefined;
+const asRecord = (value: unknown): Raw =>
+  value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+const label = (value: unknown): string => (typeof value === "string" && value ? ` (${value})` : "");
+
+/** Turns a zod path into words a content author can follow, using the raw file for names. */
+function describePath(raw: unknown, issuePath: readonly PropertyKey[]): string {
+  const parts: string[] = [];
+  let node: unknown = raw;
+  for (let i = 0; i < issuePath.length; i++) {
+    const key = issuePath[i];
+    const next = issuePath[i + 1];
+    if ((key === "stages" || key === "topics") && typeof next === "number") {
+      const list = asRecord(node)?.[key];
+      const item = Array.isArray(list) ? list[next] : undefined;
+      const noun = key === "stages" ? "stage" : "topic";
+      const name = key === "stages" ? asRecord(item)?.title : asRecord(item)?.id;
+      const number = key === "stages" ? (asRecord(item)?.number ?? next + 1) : next + 1;
+      parts.push(`${noun} ${String(number)}${label(name)}`);
+      node = item;
+      i++;
+      continue;
+    }
+    parts.push(String(key));
+    node = asRecord(node)?.[String(key)];
+  }
+  return parts.join(", ");
+}
+
+function schemaProblems(file: string, raw: unknown, error: z.ZodError): ContentProblem[] {
+  return error.issues.map((issue) => ({ file, where: describePath(raw, issue.path), message: issue.message }));
+}
+
+/** Checks what the schema cannot see: numbering, uniqueness across the whole roadmap. */
+function crossCheck(file: string, roadmap: RoadmapFile): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const stageIds = new Set<string>();
+  const topicIds = new Map<string, number>();
+  roadmap.stages.forEach((stage, index) => {
+    const where = `stage ${stage.number} (${stage.title})`;
+    if (stage.number !== index + 1) {
+      problems.push({
+        file,
+        where: `${where}, number`,
+        message: `stages must be numbered 1, 2, 3… in order; expected ${index + 1}, found ${stage.number}`,
+      });
+    }
+    if (stageIds.has(stage.id)) {
+      problems.push({ file, where: `${where}, id`, message: `stage id "${stage.id}" is used twice` });
+    }
+    stageIds.add(stage.id);
+    stage.topics.forEach((topic, topicIndex) => {
+      const firstStage = topicIds.get(topic.id);
+      if (firstStage !== undefined) {
+        problems.push({
+          file,
+          where: `${where}, topic ${topicIndex + 1} (${topic.id}), id`,
+          message: `topic id "${topic.id}" is already used in stage ${firstStage}; topic ids must be unique in a roadmap`,
+        });
+      }
+      topicIds.set(topic.id, stage.number);
+    });
+  });
+  return problems;
+}
+
+function build(file: string, data: RoadmapFile): Roadmap {
+  const topics: Topic[] = [];
+  const stages: Stage[] = data.stages.map((stage) => ({
+    number: stage.number,
+    id: stage.id,
+    title: stage.title,
+    summary: stage.summary,
+    topics: stage.topics.map((topic, index) => {
+      const built: Topic = { ...topic, stageNumber: stage.number, indexInStage: index + 1, order: topics.length };
+      topics.push(built);
+      return built;
+    }),
+  }));
+  return {
+    id: data.id,
+    title: data.title,
+    tagline: data.tagline,
+    description: data.description,
+    stages,
+    topics,
+    topicsById: new Map(topics.map((topic) => [topic.id, topic])),
+    file,
+  };
+}
+
+/** Parses one roadmap's YAML text; `file` only labels errors. */
+export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap; problems: ContentProblem[] } {
+  const document = parseDocument(source, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((error) => ({
+        file,
+        where: error.linePos ? `line ${error.linePos[0].line}` : "",
+        message: `not valid YAML: ${error.message.split("\n")[0]}`,
+      })),
+    };
+  }
+  const raw: unknown = document.toJS();
+  const parsed = roadmapSchema.safeParse(raw);
+  if (!parsed.success) return { problems: schemaProblems(file, raw, parsed.error) };
+  const problems = crossCheck(file, parsed.data);
+  if (problems.length > 0) return { problems };
+  return { roadmap: build(file, parsed.data), problems: [] };
+}
+
+const isRoadmapFile = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+/** Loads every `*.yaml` in a folder, in name order; reports every problem, not just the first. */
+export async function loadContentDir(dir: string): Promise<LoadResult> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter(isRoadmapFile).sort();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "folder not found" : String(error);
+    return {
+      ok: false,
+      problems: [{ file: dir, where: "", message: `${reason}; set CONTENT_DIR to the folder of roadmap files` }],
+    };
+  }
+  if (names.length === 0) {
+    return { ok: false, problems: [{ file: dir, where: "", message: "no .yaml roadmap files in this folder" }] };
+  }
+  const roadmaps: Roadmap[] = [];
+  const problems: ContentProblem[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const { roadmap, problems: fileProblems } = parseRoadmap(file, await readFile(file, "utf8"));
+    problems.push(...fileProblems);
+    if (!roadmap) continue;
+    const clash = roadmaps.find((other) => other.id === roadmap.id);
+    if (clash) {
+      problems.push({ file, where: "id", message: `roadmap id "${roadmap.id}" is already used by ${clash.file}` });
+      continue;
+    }
+    roadmaps.push(roadmap);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, roadmaps };
+}

@@ -1,0 +1,127 @@
+import { distance } from "fastest-levenshtein";
+
+/** Lowercase words without punctuation or accents: "Blue/Green Deployments" -> ["blue", "green", "deployments"]. */
+export function words(text: string): string[] {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+interface Entry<T> {
+  item: T;
+  /** The id and title words: what a person types to name it. */
+  nameWords: string[];
+  compactName: string;
+  compactId: string;
+  /** Words that only help a search: description, stage title. */
+  extraWords: string[];
+}
+
+export type Resolution<T> =
+  | { kind: "found"; item: T }
+  | { kind: "ambiguous"; candidates: T[] }
+  | { kind: "none"; suggestions: T[] };
+
+const compact = (text: string): string => words(text).join("");
+
+/** A typo allowance that grows with the word: none for short words, two edits for long ones. */
+const allowedEdits = (word: string): number => (word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0);
+
+const matchesPrefix = (query: string, candidates: string[]): boolean =>
+  candidates.some((word) => word.startsWith(query));
+const matchesWithTypo = (query: string, candidates: string[]): boolean =>
+  candidates.some(
+    (word) =>
+      distance(query, word.slice(0, query.length + 1)) <= allowedEdits(query) ||
+      distance(query, word) <= allowedEdits(query),
+  );
+
+/**
+ * Finds things (stages, topics) by the name a person types: exact id or title first, then every
+ * typed word as the start of a name word, then the same with a typo allowed. Built once per roadmap.
+ */
+export class NameIndex<T> {
+  private readonly entries: Entry<T>[];
+
+  constructor(items: readonly T[], describe: (item: T) => { id: string; title: string; extra?: string }) {
+    this.entries = items.map((item) => {
+      const { id, title, extra = "" } = describe(item);
+      const nameWords = [...new Set([...words(id), ...words(title)])];
+      return { item, nameWords, compactName: compact(title), compactId: compact(id), extraWords: words(`${extra}`) };
+    });
+  }
+
+  resolve(query: string): Resolution<T> {
+    const queryWords = words(query);
+    if (queryWords.length === 0) return { kind: "none", suggestions: [] };
+    const queryCompact = queryWords.join("");
+
+    const exact = this.entries.filter((e) => e.compactId === queryCompact || e.compactName === queryCompact);
+    if (exact.length === 1 && exact[0]) return { kind: "found", item: exact[0].item };
+
+    const byPrefix = this.entries.filter(
+      (e) => queryWords.every((word) => matchesPrefix(word, e.nameWords)) || e.compactName.startsWith(queryCompact),
+    );
+    const picked = this.pick(byPrefix, queryWords);
+    if (picked) return picked;
+
+    const byTypo = this.entries.filter((e) => queryWords.every((word) => matchesWithTypo(word, e.nameWords)));
+    const pickedTypo = this.pick(byTypo, queryWords);
+    if (pickedTypo) return pickedTypo;
+
+    return { kind: "none", suggestions: this.closest(queryWords, 3) };
+  }
+
+  /** One match wins; several are narrowed to those naming every typed word exactly, then listed. */
+  private pick(matches: Entry<T>[], queryWords: string[]): Resolution<T> | undefined {
+    if (matches.length === 0) return undefined;
+    if (matches.length === 1 && matches[0]) return { kind: "found", item: matches[0].item };
+    const wholeWords = matches.filter(
+      (e) => e.nameWords.length === queryWords.length && queryWords.every((w) => e.nameWords.includes(w)),
+    );
+    if (wholeWords.length === 1 && wholeWords[0]) return { kind: "found", item: wholeWords[0].item };
+    return { kind: "ambiguous", candidates: matches.map((e) => e.item) };
+  }
+
+  /** Ranks every item for free-text search: name words count most, then description words. */
+  search(query: string, limit: number): T[] {
+    const queryWords = words(query);
+    if (queryWords.length === 0) return [];
+    const scored: { item: T; score: number; hits: number; index: number }[] = [];
+    this.entries.forEach((entry, index) => {
+      let score = 0;
+      let hits = 0;
+      for (const word of queryWords) {
+        const wordScore = scoreWord(word, entry);
+        if (wordScore > 0) hits++;
+        score += wordScore;
+      }
+      if (score > 0) scored.push({ item: entry.item, score, hits, index });
+    });
+    // Results that contain every word come before those that contain only some.
+    scored.sort((a, b) => b.hits - a.hits || b.score - a.score || a.index - b.index);
+    return scored.slice(0, limit).map((s) => s.item);
+  }
+
+  private closest(queryWords: string[], limit: number): T[] {
+    const query = queryWords.join(" ");
+    const searched = this.search(query, limit);
+    if (searched.length > 0) return searched;
+    return this.entries
+      .map((entry) => ({ entry, cost: distance(queryWords.join(""), entry.compactName.slice(0, query.length + 2)) }))
+      .sort((a, b) => a.cost - b.cost)
+      .slice(0, limit)
+      .map((s) => s.entry.item);
+  }
+}
+
+function scoreWord(word: string, entry: Entry<unknown>): number {
+  if (entry.nameWords.includes(word)) return 6;
+  if (matchesPrefix(word, entry.nameWords)) return 4;
+  if (entry.extraWords.includes(word)) return 2;
+  if (word.length >= 3 && matchesPrefix(word, entry.extraWords)) return 1;
+  return 0;
+}

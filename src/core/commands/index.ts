@@ -1,0 +1,27 @@
+import type { Command } from "../command.ts";
+import done from "./done.ts";
+import help from "./help.ts";
+import next from "./next.ts";
+import progress from "./progress.ts";
+import search from "./search.ts";
+import skip from "./skip.ts";
+import stage from "./stage.ts";
+import stages from "./stages.ts";
+import start from "./start.ts";
+import topic from "./topic.ts";
+import undo from "./undo.ts";
+
+/** Every command, in the order help lists them. A static list: nothing is discovered at runtime. */
+export const commands: readonly Command[] = [
+  help,
+  stages,
+  stage,
+  topic,
+  search,
+  next,
+  done,
+  start,
+  skip,
+  undo,
+  progress,
+];

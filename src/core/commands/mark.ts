@@ -1,0 +1,49 @@
+import type { TopicStatus } from "../../progress/model.ts";
+import { countDone, nextTopic, percent } from "../../progress/summary.ts";
+import type { ArgumentSpec, CommandContext } from "../command.ts";
+import { type Block, type Reply, reply } from "../reply.ts";
+import { stateLabel } from "../views.ts";
+
+/** Shared by done, start, skip and undo: they differ only in the status they write. */
+
+export const topicArgument = (verb: string): ArgumentSpec => ({
+  name: "topic",
+  description: "A topic name or id",
+  required: true,
+  kind: "topic",
+  example: `${verb} argocd-architecture`,
+});
+
+const verbs: Record<TopicStatus, string> = { done: "done", learning: "learning", skipped: "skipped" };
+
+export async function markTopic(context: CommandContext, status: TopicStatus | null): Promise<Reply> {
+  const { roadmap, lookup, progress, who, arg, now } = context;
+  const topic = lookup.topic(arg);
+  const change = await progress.setStatus(roadmap.id, who, topic.id, status, now);
+  const mine = change.progress;
+  const overall = countDone(mine, roadmap.topics);
+  const summary = `${overall.done}/${overall.total} done (${percent(overall.done, overall.total)}%)`;
+
+  let message: string;
+  if (change.previous?.status === change.current?.status) {
+    message =
+      status === null
+        ? `${topic.title} has no status to undo.`
+        : `${topic.title} was already marked ${verbs[status]}; nothing changed.`;
+  } else if (status === null) {
+    message = `Undone: ${topic.title} is back to not started (was ${stateLabel[change.previous?.status ?? "todo"].toLowerCase()}).`;
+  } else {
+    message = `Marked ${topic.title} as ${verbs[status]}.`;
+  }
+  const next = nextTopic(mine, roadmap);
+  const blocks: Block[] = [
+    { type: "text", text: `${message} ${summary}.` },
+    ...(next
+      ? [
+          { type: "context" as const, text: `Next up: ${next.title} (stage ${next.stageNumber})` },
+          { type: "actions" as const, buttons: [{ label: "Next topic", command: "next" }] },
+        ]
+      : [{ type: "context" as const, text: `That is all ${overall.total} topics. Roadmap complete!` }]),
+  ];
+  return reply(blocks);
+}

@@ -1,0 +1,37 @@
+import { levels } from "../../content/schema.ts";
+import { countByLevel, countDone, currentStage, percent } from "../../progress/summary.ts";
+import type { Command } from "../command.ts";
+import { reply } from "../reply.ts";
+import { levelLabel, stageBars, stageName } from "../views.ts";
+
+export default {
+  name: "progress",
+  aliases: ["me", "status"],
+  summary: "Your progress: overall, per level, per stage",
+  async run({ roadmap, progress, who }) {
+    const mine = await progress.load(roadmap.id, who);
+    const overall = countDone(mine, roadmap.topics);
+    const byLevel = countByLevel(mine, roadmap);
+    const current = currentStage(mine, roadmap);
+    const statuses = [...mine.topics.values()].map((record) => record.status);
+    const learning = statuses.filter((status) => status === "learning").length;
+    const skipped = statuses.filter((status) => status === "skipped").length;
+    return reply([
+      { type: "header", text: `Your progress · ${roadmap.title}` },
+      { type: "progress", label: "Overall", ...overall },
+      {
+        type: "fields",
+        fields: [
+          ...levels.map((level) => ({
+            label: levelLabel[level],
+            value: `${byLevel[level].done}/${byLevel[level].total} (${percent(byLevel[level].done, byLevel[level].total)}%)`,
+          })),
+          { label: "Current stage", value: current ? stageName(current) : "All done" },
+          { label: "Learning / skipped", value: `${learning} / ${skipped}` },
+        ],
+      },
+      ...stageBars(roadmap, mine),
+      { type: "context", text: "`next` shows what to study now · `stage <n>` shows one stage" },
+    ]);
+  },
+} satisfies Command;

@@ -1,0 +1,77 @@
+import type { Roadmap } from "../content/schema.ts";
+import type { ProgressRepository } from "../progress/progress-repository.ts";
+import type { Command, Who } from "./command.ts";
+import { commands as allCommands } from "./commands/index.ts";
+import { UserError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { RoadmapLookup } from "./lookup.ts";
+import { parse } from "./parse.ts";
+import { errorReply, type Reply } from "./reply.ts";
+
+export interface CoreDeps {
+  /** The first is the default roadmap (release-engineer when present). */
+  roadmaps: readonly Roadmap[];
+  progress: ProgressRepository;
+  logger: Logger;
+  /** Injected so tests run on a fixed clock. */
+  clock?: () => Date;
+  commands?: readonly Command[];
+}
+
+export interface Request {
+  text: string;
+  who: Who;
+}
+
+export const defaultRoadmapId = "release-engineer";
+
+/**
+ * The platform-free core: text in, neutral Reply out. The one error boundary: a UserError becomes
+ * a reply with its hint, anything else is logged and answered with a generic apology.
+ */
+export class Core {
+  readonly roadmaps: readonly Roadmap[];
+  readonly commands: readonly Command[];
+  private readonly lookups: Map<string, RoadmapLookup>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.commands = deps.commands ?? allCommands;
+    this.clock = deps.clock ?? (() => new Date());
+    const preferred = deps.roadmaps.find((roadmap) => roadmap.id === defaultRoadmapId);
+    this.roadmaps = preferred ? [preferred, ...deps.roadmaps.filter((r) => r !== preferred)] : [...deps.roadmaps];
+    if (this.roadmaps.length === 0) throw new Error("The core needs at least one roadmap");
+    const commandWords = new Set(this.commands.flatMap((command) => [command.name, ...(command.aliases ?? [])]));
+    const clash = this.roadmaps.find((roadmap) => commandWords.has(roadmap.id));
+    if (clash)
+      throw new Error(`Roadmap id "${clash.id}" (${clash.file}) is also a command name; rename the roadmap id`);
+    this.lookups = new Map(this.roadmaps.map((roadmap) => [roadmap.id, new RoadmapLookup(roadmap)]));
+  }
+
+  async handle(request: Request): Promise<Reply> {
+    try {
+      const parsed = parse(request.text, { commands: this.commands, roadmapIds: [...this.lookups.keys()] });
+      if (!parsed.ok) return errorReply(parsed.error.message, parsed.error.hint, "user-error");
+      const { command, arg, roadmapId } = parsed.value;
+      const lookup = this.lookups.get(roadmapId ?? this.defaultRoadmap.id) as RoadmapLookup;
+      return await command.run({
+        who: request.who,
+        roadmap: lookup.roadmap,
+        lookup,
+        roadmaps: this.roadmaps,
+        commands: this.commands,
+        progress: this.deps.progress,
+        now: this.clock(),
+        arg,
+      });
+    } catch (error) {
+      if (error instanceof UserError) return errorReply(error.message, error.hint, "user-error");
+      this.deps.logger.error({ err: error, who: request.who }, "command failed");
+      return errorReply("Sorry, something went wrong on my side.", "Please try again in a minute.", "internal-error");
+    }
+  }
+
+  get defaultRoadmap(): Roadmap {
+    return this.roadmaps[0] as Roadmap;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Roadmap, Stage, Topic } from "../content/schema.ts";
+import { NameIndex, type Resolution } from "../content/search.ts";
+import { quote, UserError } from "./errors.ts";
+
+const listNames = (names: string[], max = 6): string =>
+  names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
+
+/** Finds stages and topics of one roadmap by number, id or name; misses become UserErrors with a hint. */
+export class RoadmapLookup {
+  private readonly stageIndex: NameIndex<Stage>;
+  private readonly topicIndex: NameIndex<Topic>;
+
+  constructor(readonly roadmap: Roadmap) {
+    this.stageIndex = new NameIndex(roadmap.stages, (stage) => ({
+      id: stage.id,
+      title: stage.title,
+      extra: stage.summary,
+    }));
+    this.topicIndex = new NameIndex(roadmap.topics, (topic) => ({
+      id: topic.id,
+      title: topic.title,
+      extra: `${topic.description} ${roadmap.stages[topic.stageNumber - 1]?.title ?? ""}`,
+    }));
+  }
+
+  stage(query: string): Stage {
+    const count = this.roadmap.stages.length;
+    if (/^[+-]?\d+$/.test(query)) {
+      const stage = this.roadmap.stages[Number(query) - 1];
+      if (stage) return stage;
+      throw new UserError(
+        "stage.out-of-range",
+        `There is no stage ${quote(query, 12)}: stages go from 1 to ${count}.`,
+        "Try `stages` to list them, or `stage 1` to begin.",
+      );
+    }
+    return this.unwrap(this.stageIndex.resolve(query), query, {
+      noun: "stage",
+      name: (stage) => `${stage.number} ${stage.title}`,
+      command: (stage) => `stage ${stage.number}`,
+      listCommand: "stages",
+    });
+  }
+
+  topic(query: string): Topic {
+    return this.unwrap(this.topicIndex.resolve(query), query, {
+      noun: "topic",
+      name: (topic) => `${topic.title} (${topic.id})`,
+      command: (topic) => `topic ${topic.id}`,
+      listCommand: "search <words>",
+    });
+  }
+
+  search(query: string, limit: number): Topic[] {
+    return this.topicIndex.search(query, limit);
+  }
+
+  private unwrap<T>(
+    resolution: Resolution<T>,
+    query: string,
+    how: { noun: string; name: (item: T) => string; command: (item: T) => string; listCommand: string },
+  ): T {
+    if (resolution.kind === "found") return resolution.item;
+    if (resolution.kind === "ambiguous") {
+      const first = resolution.candidates[0];
+      throw new UserError(
+        `${how.noun}.ambiguous`,
+        `${quote(query)} matches ${resolution.candidates.length} ${how.noun}s: ${listNames(resolution.candidates.map(how.name))}.`,
+        first ? `Be more specific, e.g. \`${how.command(first)}\`.` : undefined,
+      );
+    }
+    const [best] = resolution.suggestions;
+    throw new UserError(
+      `${how.noun}.not-found`,
+      `No ${how.noun} matches ${quote(query)}.`,
+      best
+        ? `Did you mean ${listNames(resolution.suggestions.map(how.name), 3)}? Try \`${how.command(best)}\`.`
+        : `Try \`${how.listCommand}\`.`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import type { Level } from "../content/schema.ts";
+import type { TopicState } from "../progress/model.ts";
+
+/**
+ * The neutral reply every platform renders. Text is plain except for `code` spans around commands;
+ * renderers escape everything else, so nothing here is platform markup.
+ */
+export interface TopicLine {
+  id: string;
+  title: string;
+  level: Level;
+  state: TopicState;
+  /** Extra context shown after the title, e.g. "Stage 17". */
+  note?: string;
+}
+
+/** A button is the command it stands for, run as whoever clicks it. */
+export interface Button {
+  label: string;
+  command: string;
+  style?: "primary";
+}
+
+export type Block =
+  | { type: "header"; text: string }
+  | { type: "text"; text: string }
+  | { type: "progress"; label: string; done: number; total: number }
+  | { type: "fields"; fields: { label: string; value: string }[] }
+  | { type: "topics"; topics: TopicLine[] }
+  | { type: "context"; text: string }
+  | { type: "actions"; buttons: Button[] };
+
+export type Outcome = "ok" | "user-error" | "internal-error";
+
+export interface Reply {
+  blocks: Block[];
+  /** Shown only to the person who asked (ephemeral) rather than to the whole channel. */
+  private: boolean;
+  outcome: Outcome;
+}
+
+export const reply = (blocks: Block[], options: { private?: boolean } = {}): Reply => ({
+  blocks,
+  private: options.private ?? true,
+  outcome: "ok",
+});
+
+export const errorReply = (message: string, hint: string | undefined, outcome: Exclude<Outcome, "ok">): Reply => ({
+  blocks: [{ type: "text", text: hint ? `${message} ${hint}` : message }],
+  private: true,
+  outcome,
+});

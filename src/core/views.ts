@@ -1,0 +1,67 @@
+import type { Level, Roadmap, Stage, Topic } from "../content/schema.ts";
+import type { TopicState, UserProgress } from "../progress/model.ts";
+import { countDone, stateOf } from "../progress/summary.ts";
+import type { Block, Button, TopicLine } from "./reply.ts";
+
+/** Pieces of replies that several commands show the same way. */
+
+export const levelLabel: Record<Level, string> = {
+  required: "Required",
+  recommended: "Recommended",
+  optional: "Optional",
+};
+
+export const stateLabel: Record<TopicState, string> = {
+  done: "Done",
+  learning: "Learning",
+  skipped: "Skipped",
+  todo: "Not started",
+};
+
+export const stageName = (stage: Stage): string => `Stage ${stage.number} · ${stage.title}`;
+
+export const topicLine = (topic: Topic, progress: UserProgress, note?: string): TopicLine => ({
+  id: topic.id,
+  title: topic.title,
+  level: topic.level,
+  state: stateOf(progress, topic.id),
+  ...(note ? { note } : {}),
+});
+
+export const topicButtons = (topic: Topic): Button[] => [
+  { label: "Done", command: `done ${topic.id}`, style: "primary" },
+  { label: "Learning", command: `start ${topic.id}` },
+  { label: "Skip", command: `skip ${topic.id}` },
+  { label: "Next topic", command: "next" },
+];
+
+/** A topic with its stage context, level, the person's status and the one-click progress buttons. */
+export function topicCard(roadmap: Roadmap, topic: Topic, progress: UserProgress, heading = topic.title): Block[] {
+  const stage = roadmap.stages[topic.stageNumber - 1];
+  return [
+    { type: "header", text: heading },
+    { type: "text", text: topic.description },
+    {
+      type: "fields",
+      fields: [
+        { label: "Level", value: levelLabel[topic.level] },
+        { label: "Stage", value: stage ? `${stage.number} · ${stage.title}` : String(topic.stageNumber) },
+        { label: "Topic", value: `${topic.indexInStage} of ${stage?.topics.length ?? "?"} in this stage` },
+        { label: "Your status", value: stateLabel[stateOf(progress, topic.id)] },
+      ],
+    },
+    { type: "actions", buttons: topicButtons(topic) },
+    {
+      type: "context",
+      text: `${roadmap.title} · stage ${topic.stageNumber} of ${roadmap.stages.length} · id \`${topic.id}\``,
+    },
+  ];
+}
+
+/** One progress bar per stage: the overview both `stages` and `progress` show. */
+export const stageBars = (roadmap: Roadmap, progress: UserProgress): Block[] =>
+  roadmap.stages.map((stage) => ({
+    type: "progress",
+    label: `${stage.number}. ${stage.title}`,
+    ...countDone(progress, stage.topics),
+  }));

@@ -1,0 +1,40 @@
+import type { Block, Reply } from "../../core/reply.ts";
+import { levelLabel } from "../../core/views.ts";
+import type { TopicState } from "../../progress/model.ts";
+import { percent } from "../../progress/summary.ts";
+
+/** Reply -> plain text for terminals and `ask`. Buttons become the commands they stand for. */
+
+const stateIcon: Record<TopicState, string> = { done: "[x]", learning: "[~]", skipped: "[-]", todo: "[ ]" };
+const barWidth = 10;
+
+export function progressBar(done: number, total: number): string {
+  const filled = done > 0 ? Math.max(1, Math.round((done / Math.max(total, 1)) * barWidth)) : 0;
+  const shown = done < total ? Math.min(filled, barWidth - 1) : filled;
+  return `${"#".repeat(shown)}${"-".repeat(barWidth - shown)}`;
+}
+
+function renderBlock(block: Block): string {
+  switch (block.type) {
+    case "header":
+      return `== ${block.text} ==`;
+    case "text":
+    case "context":
+      return block.text;
+    case "progress":
+      return `[${progressBar(block.done, block.total)}] ${block.done}/${block.total} ${String(percent(block.done, block.total)).padStart(3)}%  ${block.label}`;
+    case "fields":
+      return block.fields.map((field) => `${field.label}: ${field.value}`).join("\n");
+    case "topics":
+      return block.topics
+        .map(
+          (topic) =>
+            `  ${stateIcon[topic.state]} ${topic.title} (${topic.id}) · ${levelLabel[topic.level]}${topic.note ? ` · ${topic.note}` : ""}`,
+        )
+        .join("\n");
+    case "actions":
+      return `-> ${block.buttons.map((button) => `\`${button.command}\``).join("  ")}`;
+  }
+}
+
+export const renderText = (reply: Reply): string => reply.blocks.map(renderBlock).join("\n");

@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+export const topicStatuses = ["done", "learning", "skipped"] as const;
+export type TopicStatus = (typeof topicStatuses)[number];
+/** What a person sees for a topic: a stored status, or "todo" when nothing is stored. */
+export type TopicState = TopicStatus | "todo";
+
+/** Who is asking. Platform and user id together identify a person; ids are opaque strings. */
+export interface Person {
+  platform: string;
+  userId: string;
+}
+
+export const topicRecordSchema = z.object({
+  status: z.enum(topicStatuses),
+  /** When the status was last set (ISO 8601). */
+  since: z.iso.datetime(),
+});
+export type TopicRecord = z.infer<typeof topicRecordSchema>;
+
+/** Stored per person and roadmap. Entries are validated one by one so one bad entry costs only itself. */
+export const storedProgressSchema = z.object({
+  topics: z.record(z.string(), z.unknown()),
+});
+
+export interface UserProgress {
+  topics: Map<string, TopicRecord>;
+}
+
+export const emptyProgress = (): UserProgress => ({ topics: new Map() });

@@ -1,0 +1,70 @@
+import type { Logger } from "../core/logger.ts";
+import { keys } from "../store/keys.ts";
+import type { Store } from "../store/store.ts";
+import {
+  emptyProgress,
+  type Person,
+  storedProgressSchema,
+  type TopicRecord,
+  type TopicStatus,
+  topicRecordSchema,
+  type UserProgress,
+} from "./model.ts";
+
+export interface StatusChange {
+  previous: TopicRecord | undefined;
+  current: TopicRecord | undefined;
+  /** The person's progress after the change. */
+  progress: UserProgress;
+}
+
+/** Per-person progress on one roadmap: one document per person, written under a per-person lock. */
+export class ProgressRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(roadmapId: string, person: Person): Promise<UserProgress> {
+    const key = keys.progress(roadmapId, person);
+    return this.decode(key, await this.store.get(key));
+  }
+
+  /** Sets (or with `null` clears) one topic's status; a no-op change writes nothing. */
+  async setStatus(
+    roadmapId: string,
+    person: Person,
+    topicId: string,
+    status: TopicStatus | null,
+    now: Date,
+  ): Promise<StatusChange> {
+    const key = keys.progress(roadmapId, person);
+    return this.store.withLock(key, async () => {
+      const progress = this.decode(key, await this.store.get(key));
+      const previous = progress.topics.get(topicId);
+      if ((previous?.status ?? null) === status) return { previous, current: previous, progress };
+      const current = status === null ? undefined : { status, since: now.toISOString() };
+      if (current) progress.topics.set(topicId, current);
+      else progress.topics.delete(topicId);
+      await this.store.set(key, { topics: Object.fromEntries(progress.topics) });
+      return { previous, current, progress };
+    });
+  }
+
+  /** Stored data is checked entry by entry: a corrupt entry is reported and skipped, never fatal. */
+  private decode(key: string, value: unknown): UserProgress {
+    if (value === undefined) return emptyProgress();
+    const stored = storedProgressSchema.safeParse(value);
+    if (!stored.success) {
+      this.logger.warn({ key, issues: stored.error.issues }, "ignoring corrupt progress document");
+      return emptyProgress();
+    }
+    const progress = emptyProgress();
+    for (const [topicId, entry] of Object.entries(stored.data.topics)) {
+      const record = topicRecordSchema.safeParse(entry);
+      if (record.success) progress.topics.set(topicId, record.data);
+      else this.logger.warn({ key, topicId, issues: record.error.issues }, "ignoring corrupt progress entry");
+    }
+    return progress;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Person } from "../progress/model.ts";
+
+/**
+ * Every key the bot writes is built here. Each id is URI-encoded, so no id can contain the ":"
+ * separator and one tenant's ids can never spell another tenant's key.
+ */
+const part = (id: string): string => encodeURIComponent(id);
+
+export const keys = {
+  progress: (roadmapId: string, person: Person): string =>
+    `progress:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
+};
