@@ -116,13 +116,13 @@ function build(file: string, data: RoadmapFile): Roadmap {
 
 /** Parses one roadmap's YAML text; `file` only labels errors. */
 export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap; problems: ContentProblem[] } {
-  const document = parseDocument(source, { prettyErrors: false });
+  const document = parseDocument(source);
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => ({
         file,
-        where: error.linePos ? `line ${error.linePos[0].line}` : "",
-        message: `not valid YAML: ${error.message.split("\n")[0]}`,
+        where: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "",
+        message: `not valid YAML: ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
       })),
     };
   }

@@ -24,7 +24,7 @@ export const storedProgressSchema = z.object({
 });
 
 export interface UserProgress {
-  topics: Map<string, TopicRecord>;
+  readonly topics: ReadonlyMap<string, TopicRecord>;
 }
 
-export const emptyProgress = (): UserProgress => ({ topics: new Map() });
+export const emptyProgress: UserProgress = Object.freeze({ topics: new Map() });

@@ -20,6 +20,12 @@ export interface StatusChange {
 
 /** Per-person progress on one roadmap: one document per person, written under a per-person lock. */
 export class ProgressRepository {
+  /**
+   * Decoded documents by identity: a caching store hands back the same frozen object until the
+   * next write, so validation runs once per write instead of once per read.
+   */
+  private readonly decoded = new WeakMap<object, UserProgress>();
+
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
@@ -40,31 +46,40 @@ export class ProgressRepository {
   ): Promise<StatusChange> {
     const key = keys.progress(roadmapId, person);
     return this.store.withLock(key, async () => {
-      const progress = this.decode(key, await this.store.get(key));
-      const previous = progress.topics.get(topicId);
-      if ((previous?.status ?? null) === status) return { previous, current: previous, progress };
+      const before = this.decode(key, await this.store.get(key));
+      const previous = before.topics.get(topicId);
+      if ((previous?.status ?? null) === status) return { previous, current: previous, progress: before };
       const current = status === null ? undefined : { status, since: now.toISOString() };
-      if (current) progress.topics.set(topicId, current);
-      else progress.topics.delete(topicId);
-      await this.store.set(key, { topics: Object.fromEntries(progress.topics) });
-      return { previous, current, progress };
+      const topics = new Map(before.topics);
+      if (current) topics.set(topicId, current);
+      else topics.delete(topicId);
+      await this.store.set(key, { topics: Object.fromEntries(topics) });
+      return { previous, current, progress: { topics } };
     });
   }
 
   /** Stored data is checked entry by entry: a corrupt entry is reported and skipped, never fatal. */
   private decode(key: string, value: unknown): UserProgress {
-    if (value === undefined) return emptyProgress();
+    if (value === undefined) return emptyProgress;
+    const known = typeof value === "object" && value !== null ? this.decoded.get(value) : undefined;
+    if (known) return known;
+    const progress = this.validate(key, value);
+    if (typeof value === "object" && value !== null && Object.isFrozen(value)) this.decoded.set(value, progress);
+    return progress;
+  }
+
+  private validate(key: string, value: unknown): UserProgress {
     const stored = storedProgressSchema.safeParse(value);
     if (!stored.success) {
       this.logger.warn({ key, issues: stored.error.issues }, "ignoring corrupt progress document");
-      return emptyProgress();
+      return emptyProgress;
     }
-    const progress = emptyProgress();
+    const topics = new Map<string, TopicRecord>();
     for (const [topicId, entry] of Object.entries(stored.data.topics)) {
       const record = topicRecordSchema.safeParse(entry);
-      if (record.success) progress.topics.set(topicId, record.data);
+      if (record.success) topics.set(topicId, record.data);
       else this.logger.warn({ key, topicId, issues: record.error.issues }, "ignoring corrupt progress entry");
     }
-    return progress;
+    return { topics };
   }
 }

@@ -1,12 +1,24 @@
 import type { Store } from "./store.ts";
 
+/** Freezes a JSON-shaped value all the way down, so a cached value can be shared without copies. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /**
  * Read-through, write-through cache for a store that this process owns alone (an SQLite file is
  * never shared between processes). A hit saves a round trip on every read-modify-write, so a
  * `done` costs one write, like a bare keyv set. Never put it in front of a shared store.
+ * Values it returns are frozen: callers copy before they change anything.
  */
 export class CachedStore implements Store {
   private readonly cache = new Map<string, unknown>();
+  /** Reads on their way from the store; a write to the key cancels their right to fill the cache. */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly inner: Store,
@@ -21,21 +33,34 @@ export class CachedStore implements Store {
     if (this.cache.has(key)) {
       const value = this.cache.get(key);
       this.remember(key, value);
-      return structuredClone(value);
+      return value;
     }
-    const value = await this.inner.get(key);
-    this.remember(key, value);
-    return structuredClone(value);
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.inner.get(key).then(deepFreeze);
+      this.loading.set(key, pending);
+    }
+    try {
+      const value = await pending;
+      // A write that started while this read was in flight has removed the marker: the value
+      // read may be older than that write, so it must not fill the cache.
+      if (this.loading.get(key) === pending) this.remember(key, value);
+      return value;
+    } finally {
+      if (this.loading.get(key) === pending) this.loading.delete(key);
+    }
   }
 
   async set(key: string, value: unknown): Promise<void> {
     // Forget first: if the write fails, the next read goes to the store rather than trusting the cache.
+    this.loading.delete(key);
     this.cache.delete(key);
     await this.inner.set(key, value);
-    this.remember(key, structuredClone(value));
+    this.remember(key, deepFreeze(structuredClone(value)));
   }
 
   async delete(key: string): Promise<void> {
+    this.loading.delete(key);
     this.cache.delete(key);
     await this.inner.delete(key);
   }

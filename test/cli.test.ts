@@ -1,0 +1,140 @@
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { contentDir, withTempDir } from "./helpers.ts";
+
+const bin = path.resolve(import.meta.dirname, "../bin/roadmap-bot.js");
+const run = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `roadmap-bot` bin in a clean environment with the given variables. */
+async function cli(args: string[], env: Record<string, string>): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const inTempStore = <T>(fn: (env: Record<string, string>) => Promise<T>) =>
+  withTempDir((dir) => fn({ STORE_URL: `sqlite://${path.join(dir, "data", "bot.sqlite")}`, CONTENT_DIR: contentDir }));
+
+describe("roadmap-bot ask", () => {
+  it("GIVEN `/roadmap stage 17` THEN it prints ArgoCD with its five topics and exits 0", async () => {
+    await inTempStore(async (env) => {
+      const { code, stdout } = await cli(["ask", "/roadmap stage 17"], env);
+      expect(code).toBe(0);
+      expect(stdout).toContain("Stage 17 · ArgoCD");
+      for (const title of [
+        "ArgoCD Architecture",
+        "ApplicationSets",
+        "Sync Policies & Waves",
+        "ArgoCD RBAC & SSO",
+        "ArgoCD Image Updater",
+      ]) {
+        expect(stdout).toContain(title);
+      }
+    });
+  });
+
+  it("GIVEN progress written by one ask THEN the next ask reads it back", async () => {
+    await inTempStore(async (env) => {
+      expect((await cli(["ask", "done argocd-architecture", "--user", "U1"], env)).stdout).toContain("1/112 done (1%)");
+      const progress = await cli(["ask", "progress", "--user", "U1"], env);
+      expect(progress.stdout).toContain("1/112   1%  Overall");
+      const someoneElse = await cli(["ask", "progress", "--user", "U2"], env);
+      expect(someoneElse.stdout).toContain("0/112   0%  Overall");
+    });
+  });
+
+  it.each([
+    ["stage 99"],
+    ["stage abc"],
+    ["stage -1"],
+    [""],
+    ["unknown-subcommand"],
+    ["done no-such-topic"],
+    ["stage \u0001\u0002"],
+  ])("GIVEN %j THEN one helpful line and exit 1", async (text) => {
+    await inTempStore(async (env) => {
+      const { code, stdout, stderr } = await cli(["ask", text], env);
+      expect(code).toBe(1);
+      expect(stdout.trim().split("\n")).toHaveLength(1);
+      expect(stdout).toMatch(/Try|Type|Did you mean|For example/);
+      expect(stderr).toBe("");
+    });
+  });
+
+  it("GIVEN a 10,000-character argument THEN one short line and exit 1", async () => {
+    await inTempStore(async (env) => {
+      const { code, stdout } = await cli(["ask", `topic ${"a".repeat(10_000)}`], env);
+      expect(code).toBe(1);
+      expect(stdout.length).toBeLessThan(200);
+    });
+  });
+
+  it("GIVEN a bad STORE_URL THEN it names the variable and exits 2", async () => {
+    const { code, stderr } = await cli(["ask", "next"], { STORE_URL: "mysql://x", CONTENT_DIR: contentDir });
+    expect(code).toBe(2);
+    expect(stderr).toContain("STORE_URL must start with sqlite:// or redis://");
+  });
+
+  it("GIVEN a content folder that does not exist THEN it says to set CONTENT_DIR and exits 2", async () => {
+    await inTempStore(async (env) => {
+      const { code, stderr } = await cli(["ask", "next"], { ...env, CONTENT_DIR: "/nonexistent" });
+      expect(code).toBe(2);
+      expect(stderr).toContain("set CONTENT_DIR");
+    });
+  });
+});
+
+describe("roadmap-bot lint-content", () => {
+  it("GIVEN the shipped content THEN it reports 26 stages and 112 topics and exits 0", async () => {
+    const { code, stdout } = await cli(["lint-content", contentDir], {});
+    expect(code).toBe(0);
+    expect(stdout).toContain("release-engineer.yaml: 26 stages, 112 topics");
+  });
+
+  it("GIVEN a broken file THEN it names file, stage and field and exits non-zero", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(
+        path.join(dir, "team.yaml"),
+        "id: team\ntitle: Team\nstages:\n  - number: 1\n    id: one\n    title: One\n    summary: First.\n    topics:\n      - id: a\n        title: A\n        level: must\n        description: D\n",
+      );
+      const { code, stderr } = await cli(["lint-content", dir], {});
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${path.join(dir, "team.yaml")}: stage 1 (One), topic 1 (a), level: must be one of`);
+    });
+  });
+});
+
+describe("roadmap-bot console", () => {
+  it("GIVEN typed lines on stdin THEN each gets its reply, and exit ends the chat", async () => {
+    await inTempStore(async (env) => {
+      const child = execFile(process.execPath, [bin, "console", "--user", "me"], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
+      let stdout = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stdin?.end("/roadmap stage 17\ndone applicationsets\nstage 99\nexit\n");
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(code).toBe(0);
+      expect(stdout).toContain("Stage 17 · ArgoCD");
+      expect(stdout).toContain("Marked ApplicationSets as done.");
+      expect(stdout).toContain("There is no stage “99”");
+    });
+  });
+});

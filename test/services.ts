@@ -1,0 +1,28 @@
+import { Socket } from "node:net";
+import { inject } from "vitest";
+
+/** Redis for the store suites: db 15, so tests never touch a developer's data in db 0. */
+export const redisTestUrl = "redis://127.0.0.1:6379/15";
+
+const reachable = (port: number, host = "127.0.0.1"): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once("error", () => done(false));
+    socket.connect(port, host, () => done(true));
+  });
+
+/**
+ * Whether to run a suite that needs a local server. Under CI=true a missing server is a failure,
+ * not a skip; locally the skip says plainly why.
+ */
+export async function serviceAvailable(name: string, port: number): Promise<boolean> {
+  if (await reachable(port)) return true;
+  if (inject("requireServices")) throw new Error(`${name} is not reachable on 127.0.0.1:${port}, and CI requires it`);
+  console.warn(`Skipping the ${name} suites: nothing listens on 127.0.0.1:${port}. Start ${name} to run them.`);
+  return false;
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../src/core/logger.ts";
+import { CachedStore } from "../src/store/cached-store.ts";
+import { openMemoryStore, openStore } from "../src/store/open-store.ts";
+import { StoreError } from "../src/store/store.ts";
+import { storeContract } from "./contract/store.contract.ts";
+import { redisTestUrl, serviceAvailable } from "./services.ts";
+
+const sqliteFile = path.join(mkdtempSync(path.join(tmpdir(), "roadmap-bot-store-")), "nested", "store.sqlite");
+
+storeContract({ name: "memory", open: async () => openMemoryStore(silentLogger), persistent: false });
+storeContract({ name: "sqlite", open: () => openStore(`sqlite://${sqliteFile}`, silentLogger), persistent: true });
+storeContract({
+  name: "redis",
+  open: () => openStore(redisTestUrl, silentLogger),
+  persistent: true,
+  available: () => serviceAvailable("Redis", 6379),
+});
+
+describe("CachedStore", () => {
+  it("GIVEN a write that fails THEN the next read goes to the store instead of trusting the cache", async () => {
+    const inner = openMemoryStore(silentLogger);
+    await inner.set("k", "old");
+    const cached = new CachedStore(inner);
+    expect(await cached.get("k")).toBe("old");
+    inner.set = async () => {
+      throw new StoreError("write refused");
+    };
+    await expect(cached.set("k", "new")).rejects.toThrow("write refused");
+    expect(await cached.get("k")).toBe("old");
+  });
+
+  it("GIVEN a caller that changes what it read or wrote THEN the change throws and the cache is unchanged", async () => {
+    const cached = new CachedStore(openMemoryStore(silentLogger));
+    const written = { list: [1] };
+    await cached.set("doc", written);
+    written.list.push(2);
+    const read = (await cached.get("doc")) as { list: number[] };
+    expect(() => read.list.push(3)).toThrow(TypeError);
+    expect(await cached.get("doc")).toEqual({ list: [1] });
+  });
+
+  it("GIVEN a write that lands while a read is in flight THEN the older value read never fills the cache", async () => {
+    const inner = openMemoryStore(silentLogger);
+    await inner.set("k", "old");
+    let releaseRead: () => void = () => {};
+    const slowGet = inner.get.bind(inner);
+    inner.get = async (key) => {
+      const value = await slowGet(key);
+      await new Promise<void>((resolve) => {
+        releaseRead = resolve;
+      });
+      return value;
+    };
+    const cached = new CachedStore(inner);
+    const read = cached.get("k");
+    await new Promise((resolve) => setImmediate(resolve));
+    await cached.set("k", "new");
+    releaseRead();
+    expect(await read).toBe("old");
+    inner.get = slowGet;
+    expect(await cached.get("k")).toBe("new");
+  });
+
+  it("GIVEN more keys than it may hold THEN the oldest are dropped and still read from the store", async () => {
+    const inner = openMemoryStore(silentLogger);
+    const cached = new CachedStore(inner, 2);
+    await cached.set("a", 1);
+    await cached.set("b", 2);
+    await cached.set("c", 3);
+    await inner.set("a", 10); // only visible if "a" was evicted
+    expect(await cached.get("a")).toBe(10);
+    expect(await cached.get("c")).toBe(3);
+  });
+});
+
+describe("openStore", () => {
+  it("GIVEN an unknown scheme THEN it says which URLs work", async () => {
+    await expect(openStore("mongodb://x", silentLogger)).rejects.toThrow(
+      'Unsupported STORE_URL scheme "mongodb": use sqlite://PATH or redis://HOST:PORT',
+    );
+  });
+});
