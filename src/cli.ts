@@ -66,7 +66,15 @@ async function withApp<T>(defaultLogLevel: "warn" | "info", fn: (app: App) => Pr
 
 async function consoleChat(who: Who): Promise<number> {
   return withApp("warn", async (app) => {
-    await new ConsoleAdapter(app.core, { input: process.stdin, output: process.stdout, who }).start();
+    const chat = new ConsoleAdapter(app.core, { input: process.stdin, output: process.stdout, who });
+    // SIGTERM (docker stop, kill) ends the chat cleanly so the store is closed, like Ctrl-D.
+    const stop = () => chat.stop();
+    process.once("SIGTERM", stop);
+    try {
+      await chat.start();
+    } finally {
+      process.off("SIGTERM", stop);
+    }
     return 0;
   });
 }

@@ -138,3 +138,18 @@ describe("roadmap-bot console", () => {
     });
   });
 });
+
+describe("roadmap-bot console under SIGTERM", () => {
+  it("GIVEN a running chat THEN SIGTERM ends it with exit 0", async () => {
+    await inTempStore(async (env) => {
+      const child = execFile(process.execPath, [bin, "console"], { env: { PATH: process.env.PATH ?? "", ...env } });
+      let stdout = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("roadmap>")) child.kill("SIGTERM");
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(code).toBe(0);
+    });
+  });
+});

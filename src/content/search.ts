@@ -32,12 +32,17 @@ const allowedEdits = (word: string): number => (word.length >= 8 ? 2 : word.leng
 
 const matchesPrefix = (query: string, candidates: string[]): boolean =>
   candidates.some((word) => word.startsWith(query));
-const matchesWithTypo = (query: string, candidates: string[]): boolean =>
-  candidates.some(
-    (word) =>
-      distance(query, word.slice(0, query.length + 1)) <= allowedEdits(query) ||
-      distance(query, word) <= allowedEdits(query),
+/** Within the typo allowance of a whole word, or of the start of a longer word ("kuberne" ~ "kubernetes"). */
+function nearWord(query: string, word: string): boolean {
+  const allowed = allowedEdits(query);
+  if (allowed === 0) return false;
+  return (
+    distance(query, word) <= allowed ||
+    (word.length > query.length && distance(query, word.slice(0, query.length)) <= allowed)
   );
+}
+const matchesWithTypo = (query: string, candidates: string[]): boolean =>
+  candidates.some((word) => nearWord(query, word));
 
 /**
  * Finds things (stages, topics) by the name a person types: exact id or title first, then every
@@ -50,7 +55,7 @@ export class NameIndex<T> {
     this.entries = items.map((item) => {
       const { id, title, extra = "" } = describe(item);
       const nameWords = [...new Set([...words(id), ...words(title)])];
-      return { item, nameWords, compactName: compact(title), compactId: compact(id), extraWords: words(`${extra}`) };
+      return { item, nameWords, compactName: compact(title), compactId: compact(id), extraWords: words(extra) };
     });
   }
 

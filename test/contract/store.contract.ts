@@ -104,9 +104,9 @@ export function storeContract(subject: StoreUnderTest): void {
       expect([...mine.topics.values()].filter((record) => record.status === "done")).toHaveLength(100);
     });
 
-    it.skipIf(!available || !subject.persistent)(
-      "GIVEN a value written THEN a newly opened store reads it back",
-      async () => {
+    // Only stores that keep data beyond one instance promise this; the in-memory one does not.
+    if (subject.persistent) {
+      it.skipIf(!available)("GIVEN a value written THEN a newly opened store reads it back", async () => {
         await store.set(key("durable"), { kept: true });
         const other = await subject.open();
         try {
@@ -114,7 +114,7 @@ export function storeContract(subject: StoreUnderTest): void {
         } finally {
           await other.close();
         }
-      },
-    );
+      });
+    }
   });
 }

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline/promises";
+import { createInterface, type Interface } from "node:readline/promises";
 import type { Readable, Writable } from "node:stream";
 import type { Who } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
@@ -14,6 +14,8 @@ const goodbyes = new Set(["exit", "quit", "/exit", "/quit"]);
 
 /** A chat in the terminal as one local user, like hubot's Shell adapter: type commands, read replies. */
 export class ConsoleAdapter {
+  private lines: Interface | undefined;
+
   constructor(
     private readonly core: Core,
     private readonly options: ConsoleOptions,
@@ -24,6 +26,7 @@ export class ConsoleAdapter {
     const { input, output, who } = this.options;
     const terminal = "isTTY" in input && input.isTTY === true;
     const lines = createInterface({ input, output, terminal, prompt: "roadmap> " });
+    this.lines = lines;
     output.write(
       `roadmap-bot console · ${this.core.defaultRoadmap.title}\nYou are "${who.displayName ?? who.userId}". Try \`stage 17\`, \`next\`, \`help\`; \`exit\` leaves.\n`,
     );
@@ -38,5 +41,10 @@ export class ConsoleAdapter {
       lines.prompt();
     }
     lines.close();
+  }
+
+  /** Ends the chat as if the user had typed exit; the command in progress finishes first. */
+  stop(): void {
+    this.lines?.close();
   }
 }
