@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { parseArgs } from "node:util";
+import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
+import { commandWords } from "./core/commands/index.ts";
 import { type App, createApp } from "./main.ts";
 import { ConsoleAdapter } from "./platforms/console/console-adapter.ts";
 import { renderText } from "./platforms/console/render-text.ts";
+import { StoreError } from "./store/store.ts";
 
 /** Exit codes of the public contract: 0 success, 1 a user error, 2 an internal or config error. */
 const exitCodes = { ok: 0, "user-error": 1, "internal-error": 2 } as const;
@@ -17,7 +19,7 @@ Commands:
   start                      Run the bot (console chat when no platform is configured)
   console                    Chat with the bot in this terminal
   ask "<text>"               Run one command and print the reply (exit 0 ok, 1 user error, 2 internal)
-  lint-content [DIR]         Check roadmap files (default: CONTENT_DIR)
+  lint-content [PATH]        Check roadmap files: a folder or one file (default: CONTENT_DIR)
 
 Options for console and ask:
   --user ID      who you are (default: your login name)
@@ -27,15 +29,6 @@ Options for console and ask:
 
 Configuration comes from environment variables; see .env.example.`;
 
-const options = {
-  user: { type: "string" },
-  name: { type: "string" },
-  team: { type: "string" },
-  channel: { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-} as const;
-
 function localUser(): string {
   try {
     return userInfo().username || "local";
@@ -44,14 +37,14 @@ function localUser(): string {
   }
 }
 
-function whoFrom(values: { user?: string; name?: string; team?: string; channel?: string }): Who {
-  const userId = values.user ?? localUser();
+function whoFrom({ options }: CliArgs): Who {
+  const userId = options.user ?? localUser();
   return {
     platform: "console",
     userId,
-    displayName: values.name ?? userId,
-    ...(values.team ? { teamId: values.team } : {}),
-    ...(values.channel ? { channelId: values.channel } : {}),
+    displayName: options.name ?? userId,
+    ...(options.team ? { teamId: options.team } : {}),
+    ...(options.channel ? { channelId: options.channel } : {}),
   };
 }
 
@@ -60,7 +53,8 @@ async function withApp<T>(defaultLogLevel: "warn" | "info", fn: (app: App) => Pr
   try {
     return await fn(app);
   } finally {
-    await app.close();
+    // A failing close must not hide the answer already printed, nor turn it into a crash.
+    await app.close().catch((error: unknown) => app.logger.error({ err: error }, "closing the store failed"));
   }
 }
 
@@ -79,60 +73,72 @@ async function consoleChat(who: Who): Promise<number> {
   });
 }
 
+async function lintContent(target: string): Promise<number> {
+  const result = await loadContentDir(target, { reservedIds: commandWords() });
+  if (!result.ok) {
+    process.stderr.write(`${result.problems.map(formatProblem).join("\n")}\n`);
+    return 1;
+  }
+  for (const roadmap of result.roadmaps) {
+    process.stdout.write(`ok ${roadmap.file}: ${roadmap.stages.length} stages, ${roadmap.topics.length} topics\n`);
+  }
+  return 0;
+}
+
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  const [command, ...rest] = positionals;
-  if (values.version) {
+  const args = parseCliArgs(argv);
+  if (args.version) {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  if (values.help || command === undefined || command === "help") {
+  if (args.help || args.command === "help") {
     process.stdout.write(`${usage}\n`);
-    return command === undefined && !values.help ? 1 : 0;
+    return 0;
   }
-  switch (command) {
-    case "ask": {
-      const text = rest.join(" ");
+  switch (args.command) {
+    case "ask":
       return withApp("warn", async (app) => {
-        const answer = await app.core.handle({ text, who: whoFrom(values) });
+        const answer = await app.core.handle({ text: args.rest.join(" "), who: whoFrom(args) });
         process.stdout.write(`${renderText(answer)}\n`);
         return exitCodes[answer.outcome];
       });
-    }
     case "console":
-      return consoleChat(whoFrom(values));
+    // No platform adapter is configured yet (Slack and Discord come next): the console is the bot.
     case "start":
-      // No platform adapter is configured yet (Slack and Discord come next): the console is the bot.
-      return consoleChat(whoFrom(values));
-    case "lint-content": {
-      const dir = rest[0] ?? loadConfig().contentDir;
-      const result = await loadContentDir(dir);
-      if (!result.ok) {
-        process.stderr.write(`${result.problems.map(formatProblem).join("\n")}\n`);
-        return 1;
-      }
-      for (const roadmap of result.roadmaps) {
-        process.stdout.write(`ok ${roadmap.file}: ${roadmap.stages.length} stages, ${roadmap.topics.length} topics\n`);
-      }
-      return 0;
-    }
+      return consoleChat(whoFrom(args));
+    case "lint-content":
+      return lintContent(args.rest[0] ?? loadConfig().contentDir);
+    case undefined:
+      throw new UsageError("Which command? For example: roadmap-bot console");
     default:
-      process.stderr.write(`Unknown command "${command}".\n\n${usage}\n`);
-      return 2;
+      throw new UsageError(`Unknown command "${args.command}"`);
   }
 }
+
+/** Errors whose message already says what to fix: printed alone, without a stack. */
+const explained = (error: unknown): error is Error =>
+  error instanceof ConfigError || error instanceof ContentError || error instanceof StoreError;
+
+// A closed pipe (`roadmap-bot console | head -1`) is the reader leaving, not a crash.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof ContentError;
-    const argvError = error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
+    if (error instanceof UsageError) {
+      process.stderr.write(`roadmap-bot: ${error.message}. See roadmap-bot --help.\n`);
+      process.exitCode = exitCodes["user-error"];
+      return;
+    }
     process.stderr.write(
-      `roadmap-bot: ${known || argvError ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
+      `roadmap-bot: ${explained(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
     );
-    process.exitCode = 2;
+    process.exitCode = exitCodes["internal-error"];
   },
 );

@@ -1,5 +1,6 @@
 import type { Config, LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
+import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
 import type { Logger } from "./core/logger.ts";
 import { createLogger } from "./logging.ts";
@@ -17,7 +18,7 @@ export interface App {
 
 export async function createApp(config: Config, defaultLogLevel: LogLevel): Promise<App> {
   const logger = createLogger(config.logLevel ?? defaultLogLevel);
-  const content = await loadContentDir(config.contentDir);
+  const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   const store = await openStore(config.storeUrl, logger);
   const core = new Core({ roadmaps: content.roadmaps, progress: new ProgressRepository(store, logger), logger });

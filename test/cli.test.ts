@@ -84,6 +84,40 @@ describe("roadmap-bot ask", () => {
     });
   });
 
+  it("GIVEN `ask stage -1` without quotes THEN -1 is part of the text, not an option", async () => {
+    await inTempStore(async (env) => {
+      const { code, stdout } = await cli(["ask", "stage", "-1"], env);
+      expect(code).toBe(1);
+      expect(stdout).toContain("There is no stage “-1”");
+    });
+  });
+
+  it.each([
+    ["no command", []],
+    ["an unknown command", ["frobnicate"]],
+    ["an empty --user", ["ask", "next", "--user", ""]],
+  ])("GIVEN %s THEN a usage line on stderr and exit 1", async (_, args) => {
+    const { code, stderr } = await cli(args, { CONTENT_DIR: contentDir });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^roadmap-bot: .+ See roadmap-bot --help\.\n$/);
+  });
+
+  it("GIVEN a store file that is not a database THEN it names STORE_URL, prints no stack, exits 2", async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, "not-a-db.sqlite");
+      await writeFile(file, "x".repeat(4096));
+      const { code, stderr } = await cli(["ask", "next"], {
+        STORE_URL: `sqlite://${file}`,
+        CONTENT_DIR: contentDir,
+        LOG_LEVEL: "silent",
+      });
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `roadmap-bot: Cannot use STORE_URL=sqlite://${file}: SQLITE_NOTADB: file is not a database\n`,
+      );
+    });
+  });
+
   it("GIVEN a bad STORE_URL THEN it names the variable and exits 2", async () => {
     const { code, stderr } = await cli(["ask", "next"], { STORE_URL: "mysql://x", CONTENT_DIR: contentDir });
     expect(code).toBe(2);
@@ -100,6 +134,24 @@ describe("roadmap-bot ask", () => {
 });
 
 describe("roadmap-bot lint-content", () => {
+  it("GIVEN one file instead of a folder THEN that file is checked", async () => {
+    const { code, stdout } = await cli(["lint-content", path.join(contentDir, "release-engineer.yaml")], {});
+    expect(code).toBe(0);
+    expect(stdout).toContain("26 stages, 112 topics");
+  });
+
+  it("GIVEN a roadmap whose id is a command name THEN lint-content rejects it", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(
+        path.join(dir, "next.yaml"),
+        "id: next\ntitle: Next\nstages:\n  - number: 1\n    id: one\n    title: One\n    summary: First.\n    topics:\n      - id: a\n        title: A\n        level: required\n        description: D\n",
+      );
+      const { code, stderr } = await cli(["lint-content", dir], {});
+      expect(code).toBe(1);
+      expect(stderr).toContain('next.yaml: id: "next" is a command name; pick another roadmap id');
+    });
+  });
+
   it("GIVEN the shipped content THEN it reports 26 stages and 112 topics and exits 0", async () => {
     const { code, stdout } = await cli(["lint-content", contentDir], {});
     expect(code).toBe(0);
@@ -135,6 +187,7 @@ describe("roadmap-bot console", () => {
       expect(stdout).toContain("Stage 17 · ArgoCD");
       expect(stdout).toContain("Marked ApplicationSets as done.");
       expect(stdout).toContain("There is no stage “99”");
+      expect(stdout).not.toContain("roadmap>");
     });
   });
 });
@@ -146,7 +199,7 @@ describe("roadmap-bot console under SIGTERM", () => {
       let stdout = "";
       child.stdout?.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes("roadmap>")) child.kill("SIGTERM");
+        if (stdout.includes("roadmap-bot console")) child.kill("SIGTERM");
       });
       const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
       expect(code).toBe(0);

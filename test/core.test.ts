@@ -172,8 +172,14 @@ describe("progress", () => {
 
 describe("bad input gets one clear reply", () => {
   it.each([
-    ["stage 99", "There is no stage “99”: stages go from 1 to 26. Try `stages` to list them, or `stage 1` to begin."],
-    ["stage -1", "There is no stage “-1”: stages go from 1 to 26. Try `stages` to list them, or `stage 1` to begin."],
+    [
+      "stage 99",
+      "There is no stage “99”: stages are numbered 1 to 26. Try `stages` to list them, or `stage 1` to begin.",
+    ],
+    [
+      "stage -1",
+      "There is no stage “-1”: stages are numbered 1 to 26. Try `stages` to list them, or `stage 1` to begin.",
+    ],
     ["", "That command was empty. Type `help` to see what I can do, or `next` for your next topic."],
     ["frobnicate", "I don't know the command “frobnicate”. Type `help` for the list of commands."],
     ["next now", "`next` takes nothing after it. Type just `next`."],
@@ -228,6 +234,22 @@ describe("stored values are validated", () => {
     const { core } = await makeCore({ store });
     expect((await ask(core, "progress")).outcome).toBe("ok");
     expect(textOf(await ask(core, "done dora-metrics"))).toContain("1/112 done");
+  });
+});
+
+describe("identities", () => {
+  it("GIVEN a user id with a lone surrogate THEN the command still works", async () => {
+    const { core } = await makeCore();
+    const odd = { platform: "test", userId: "U\ud800" };
+    expect((await ask(core, "done dora-metrics", odd)).outcome).toBe("ok");
+    expect(textOf(await ask(core, "progress", odd))).toContain("1/112");
+  });
+
+  it("GIVEN a long input with emoji THEN the quoted part is cut between characters, never inside one", async () => {
+    const { core } = await makeCore();
+    const family = "👨‍👩‍👧";
+    const shown = textOf(await ask(core, `topic ${"a".repeat(30)}${family}${family}`));
+    expect(shown).toContain(`“${"a".repeat(30)}${family}…”`);
   });
 });
 

@@ -35,9 +35,9 @@ describe("stages resolve by number, id or name", () => {
   });
 
   it.each([
-    ["99", "stage.out-of-range", "There is no stage “99”: stages go from 1 to 26."],
-    ["0", "stage.out-of-range", "There is no stage “0”: stages go from 1 to 26."],
-    ["-1", "stage.out-of-range", "There is no stage “-1”: stages go from 1 to 26."],
+    ["99", "stage.out-of-range", "There is no stage “99”: stages are numbered 1 to 26."],
+    ["0", "stage.out-of-range", "There is no stage “0”: stages are numbered 1 to 26."],
+    ["-1", "stage.out-of-range", "There is no stage “-1”: stages are numbered 1 to 26."],
     [
       "terraform",
       "stage.ambiguous",
@@ -48,11 +48,16 @@ describe("stages resolve by number, id or name", () => {
     expect([error.id, error.message]).toEqual([id, message]);
   });
 
-  it("GIVEN a name nothing matches THEN it says so and suggests a stage command", () => {
-    const error = failure(() => lookup.stage("abc"));
+  it("GIVEN a name a typo away from a stage THEN that stage is suggested", () => {
+    const error = failure(() => lookup.stage("ansibel"));
     expect(error.id).toBe("stage.not-found");
-    expect(error.message).toBe("No stage matches “abc”.");
-    expect(error.hint).toMatch(/Try `stage \d+`\.$/);
+    expect(error.message).toBe("No stage matches “ansibel”.");
+    expect(error.hint).toBe("Did you mean 13 Ansible for Configuration Management? Try `stage 13`.");
+  });
+
+  it("GIVEN a name far from every stage THEN no unrelated stage is suggested", () => {
+    expect(failure(() => lookup.stage("abc")).hint).toBe("Try `stages`.");
+    expect(failure(() => lookup.stage("0x11")).hint).toBe("Try `stages`.");
   });
 });
 
@@ -78,6 +83,12 @@ describe("topics resolve by id, title, words or a typo", () => {
     expect(error.message).toContain("matches 6 topics");
     expect(error.message).toContain("Helm Templating (helm-templating)");
     expect(error.hint).toBe("Be more specific, e.g. `topic helm-chart-structure`.");
+  });
+
+  it("GIVEN a miss from `done` THEN the hint repeats `done`, not `topic`", () => {
+    expect(failure(() => lookup.topic("argocd", "done")).hint).toBe(
+      "Be more specific, e.g. `done argocd-architecture`.",
+    );
   });
 
   it("GIVEN an unknown topic THEN the closest topics are suggested", () => {

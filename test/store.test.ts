@@ -77,10 +77,30 @@ describe("CachedStore", () => {
   });
 });
 
+describe("CachedStore during a write", () => {
+  it("GIVEN a read that starts while a write is in flight THEN whatever it reads is not cached", async () => {
+    const inner = openMemoryStore(silentLogger);
+    await inner.set("k", "old");
+    const realSet = inner.set.bind(inner);
+    let finishWrite: () => void = () => {};
+    // The backend applies the write only when told to, so a read in between sees the old value.
+    inner.set = (key, value) =>
+      new Promise<void>((resolve) => {
+        finishWrite = () => void realSet(key, value).then(resolve);
+      });
+    const cached = new CachedStore(inner);
+    const write = cached.set("k", "new");
+    expect(await cached.get("k")).toBe("old");
+    finishWrite();
+    await write;
+    expect(await cached.get("k")).toBe("new");
+  });
+});
+
 describe("openStore", () => {
   it("GIVEN an unknown scheme THEN it says which URLs work", async () => {
     await expect(openStore("mongodb://x", silentLogger)).rejects.toThrow(
-      'Unsupported STORE_URL scheme "mongodb": use sqlite://PATH or redis://HOST:PORT',
+      'Cannot open STORE_URL=mongodb://x: unsupported scheme "mongodb": use sqlite://PATH or redis://HOST:PORT',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
@@ -136,28 +136,51 @@ export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap;
 
 const isRoadmapFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 
-/** Loads every `*.yaml` in a folder, in name order; reports every problem, not just the first. */
-export async function loadContentDir(dir: string): Promise<LoadResult> {
-  let names: string[];
+export interface LoadOptions {
+  /** Words a roadmap id may not be (the command names), since `<roadmap-id> <command>` is grammar. */
+  reservedIds?: readonly string[];
+}
+
+/** The roadmap files a path names: every `*.yaml` in a folder, in name order, or the one file given. */
+async function listRoadmapFiles(target: string): Promise<{ files: string[] } | { problem: string }> {
   try {
-    names = (await readdir(dir)).filter(isRoadmapFile).sort();
+    if ((await stat(target)).isFile()) return { files: [target] };
+    const names = (await readdir(target)).filter(isRoadmapFile).sort();
+    if (names.length === 0) return { problem: "no .yaml roadmap files in this folder" };
+    return { files: names.map((name) => path.join(target, name)) };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "folder not found" : String(error);
-    return {
-      ok: false,
-      problems: [{ file: dir, where: "", message: `${reason}; set CONTENT_DIR to the folder of roadmap files` }],
-    };
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "folder not found" : `cannot be read (${code ?? String(error)})`;
+    return { problem: `${reason}; set CONTENT_DIR to the folder of roadmap files` };
   }
-  if (names.length === 0) {
-    return { ok: false, problems: [{ file: dir, where: "", message: "no .yaml roadmap files in this folder" }] };
-  }
+}
+
+/** Loads every `*.yaml` in a folder, in name order; reports every problem, not just the first. */
+export async function loadContentDir(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const listed = await listRoadmapFiles(dir);
+  if ("problem" in listed) return { ok: false, problems: [{ file: dir, where: "", message: listed.problem }] };
+  const { files } = listed;
   const roadmaps: Roadmap[] = [];
   const problems: ContentProblem[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const { roadmap, problems: fileProblems } = parseRoadmap(file, await readFile(file, "utf8"));
+  for (const file of files) {
+    let source: string;
+    try {
+      source = await readFile(file, "utf8");
+    } catch (error) {
+      problems.push({
+        file,
+        where: "",
+        message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      });
+      continue;
+    }
+    const { roadmap, problems: fileProblems } = parseRoadmap(file, source);
     problems.push(...fileProblems);
     if (!roadmap) continue;
+    if (options.reservedIds?.includes(roadmap.id)) {
+      problems.push({ file, where: "id", message: `"${roadmap.id}" is a command name; pick another roadmap id` });
+      continue;
+    }
     const clash = roadmaps.find((other) => other.id === roadmap.id);
     if (clash) {
       problems.push({ file, where: "id", message: `roadmap id "${roadmap.id}" is already used by ${clash.file}` });

@@ -111,15 +111,30 @@ export class NameIndex<T> {
     return scored.slice(0, limit).map((s) => s.item);
   }
 
+  /** Suggestions for a miss: words a typo away (in names or descriptions), else a close whole name. */
   private closest(queryWords: string[], limit: number): T[] {
-    const query = queryWords.join(" ");
-    const searched = this.search(query, limit);
+    const searched = this.search(queryWords.join(" "), limit);
     if (searched.length > 0) return searched;
+    const nearby = this.entries
+      .map((entry, index) => ({
+        entry,
+        index,
+        hits:
+          queryWords.filter((word) => matchesWithTypo(word, entry.nameWords)).length * 2 +
+          queryWords.filter((word) => matchesWithTypo(word, entry.extraWords)).length,
+      }))
+      .filter((s) => s.hits > 0)
+      .sort((a, b) => b.hits - a.hits || a.index - b.index);
+    if (nearby.length > 0) return nearby.slice(0, limit).map((s) => s.entry.item);
+    // Last resort: a name word within a generous distance ("ansibel" ~ "ansible").
+    const roughly = (word: string, candidate: string) =>
+      distance(word, candidate) <= Math.max(2, Math.floor(word.length / 3));
     return this.entries
-      .map((entry) => ({ entry, cost: distance(queryWords.join(""), entry.compactName.slice(0, query.length + 2)) }))
-      .sort((a, b) => a.cost - b.cost)
+      .filter((entry) =>
+        queryWords.some((word) => word.length >= 4 && entry.nameWords.some((name) => roughly(word, name))),
+      )
       .slice(0, limit)
-      .map((s) => s.entry.item);
+      .map((entry) => entry.item);
   }
 }
 

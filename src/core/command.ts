@@ -34,6 +34,8 @@ export interface CommandContext {
   now: Date;
   /** The argument text, cleaned and trimmed ("" when none was given). */
   arg: string;
+  /** The running command's name (not the alias typed), for hints that repeat it. */
+  commandName: string;
 }
 
 export interface Command {

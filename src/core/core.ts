@@ -1,7 +1,7 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Command, Who } from "./command.ts";
-import { commands as allCommands } from "./commands/index.ts";
+import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { RoadmapLookup } from "./lookup.ts";
@@ -41,11 +41,16 @@ export class Core {
     const preferred = deps.roadmaps.find((roadmap) => roadmap.id === defaultRoadmapId);
     this.roadmaps = preferred ? [preferred, ...deps.roadmaps.filter((r) => r !== preferred)] : [...deps.roadmaps];
     if (this.roadmaps.length === 0) throw new Error("The core needs at least one roadmap");
-    const commandWords = new Set(this.commands.flatMap((command) => [command.name, ...(command.aliases ?? [])]));
-    const clash = this.roadmaps.find((roadmap) => commandWords.has(roadmap.id));
-    if (clash)
-      throw new Error(`Roadmap id "${clash.id}" (${clash.file}) is also a command name; rename the roadmap id`);
-    this.lookups = new Map(this.roadmaps.map((roadmap) => [roadmap.id, new RoadmapLookup(roadmap)]));
+    // The content loader reports this to authors; here it guards the grammar against other callers.
+    const words = new Set(commandWords(this.commands));
+    const clash = this.roadmaps.find((roadmap) => words.has(roadmap.id));
+    if (clash) throw new Error(`Roadmap id "${clash.id}" is also a command name`);
+    this.lookups = new Map(
+      this.roadmaps.map((roadmap, index) => [
+        roadmap.id,
+        new RoadmapLookup(roadmap, index === 0 ? "" : `${roadmap.id} `),
+      ]),
+    );
   }
 
   async handle(request: Request): Promise<Reply> {
@@ -63,6 +68,7 @@ export class Core {
         progress: this.deps.progress,
         now: this.clock(),
         arg,
+        commandName: command.name,
       });
     } catch (error) {
       if (error instanceof UserError) return errorReply(error.message, error.hint, "user-error");

@@ -5,12 +5,22 @@ import { quote, UserError } from "./errors.ts";
 const listNames = (names: string[], max = 6): string =>
   names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
 
-/** Finds stages and topics of one roadmap by number, id or name; misses become UserErrors with a hint. */
+/** Digits, signs, dots and exponents only: someone meant a number, even if not a whole one. */
+const numberLike = /^[\d\s.,+\-e]+$/i;
+
+/**
+ * Finds stages and topics of one roadmap by number, id or name; misses become UserErrors with a
+ * hint. Also spells commands for this roadmap, so buttons and hints on a second roadmap carry its id.
+ */
 export class RoadmapLookup {
   private readonly stageIndex: NameIndex<Stage>;
   private readonly topicIndex: NameIndex<Topic>;
 
-  constructor(readonly roadmap: Roadmap) {
+  constructor(
+    readonly roadmap: Roadmap,
+    /** "" for the default roadmap, "onboarding " for another one. */
+    private readonly commandPrefix = "",
+  ) {
     this.stageIndex = new NameIndex(roadmap.stages, (stage) => ({
       id: stage.id,
       title: stage.title,
@@ -23,15 +33,23 @@ export class RoadmapLookup {
     }));
   }
 
+  /** The text that runs `command` on this roadmap ("stage 2" -> "onboarding stage 2"). */
+  command(command: string): string {
+    return `${this.commandPrefix}${command}`;
+  }
+
   stage(query: string): Stage {
     const count = this.roadmap.stages.length;
-    if (/^[+-]?\d+$/.test(query)) {
-      const stage = this.roadmap.stages[Number(query) - 1];
+    // NFKC turns fullwidth digits (１７) into ASCII ones.
+    const normalized = query.normalize("NFKC").trim();
+    if (numberLike.test(normalized)) {
+      const number = Number(normalized);
+      const stage = Number.isInteger(number) ? this.roadmap.stages[number - 1] : undefined;
       if (stage) return stage;
       throw new UserError(
         "stage.out-of-range",
-        `There is no stage ${quote(query, 12)}: stages go from 1 to ${count}.`,
-        "Try `stages` to list them, or `stage 1` to begin.",
+        `There is no stage ${quote(query, 12)}: stages are numbered 1 to ${count}.`,
+        `Try \`${this.command("stages")}\` to list them, or \`${this.command("stage 1")}\` to begin.`,
       );
     }
     return this.unwrap(this.stageIndex.resolve(query), query, {
@@ -42,11 +60,12 @@ export class RoadmapLookup {
     });
   }
 
-  topic(query: string): Topic {
+  /** `verb` is the command the person typed, so hints repeat it (`done argocd-architecture`). */
+  topic(query: string, verb = "topic"): Topic {
     return this.unwrap(this.topicIndex.resolve(query), query, {
       noun: "topic",
       name: (topic) => `${topic.title} (${topic.id})`,
-      command: (topic) => `topic ${topic.id}`,
+      command: (topic) => `${verb} ${topic.id}`,
       listCommand: "search <words>",
     });
   }
@@ -66,7 +85,7 @@ export class RoadmapLookup {
       throw new UserError(
         `${how.noun}.ambiguous`,
         `${quote(query)} matches ${resolution.candidates.length} ${how.noun}s: ${listNames(resolution.candidates.map(how.name))}.`,
-        first ? `Be more specific, e.g. \`${how.command(first)}\`.` : undefined,
+        first ? `Be more specific, e.g. \`${this.command(how.command(first))}\`.` : undefined,
       );
     }
     const [best] = resolution.suggestions;
@@ -74,8 +93,8 @@ export class RoadmapLookup {
       `${how.noun}.not-found`,
       `No ${how.noun} matches ${quote(query)}.`,
       best
-        ? `Did you mean ${listNames(resolution.suggestions.map(how.name), 3)}? Try \`${how.command(best)}\`.`
-        : `Try \`${how.listCommand}\`.`,
+        ? `Did you mean ${listNames(resolution.suggestions.map(how.name), 3)}? Try \`${this.command(how.command(best))}\`.`
+        : `Try \`${this.command(how.listCommand)}\`.`,
     );
   }
 }

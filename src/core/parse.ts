@@ -18,8 +18,11 @@ export interface Grammar {
 /** Longer than any real command; the cap keeps a pasted essay from reaching the search code. */
 export const maxInputLength = 300;
 
-/** Control characters and invisible format characters turn into spaces. */
-const invisible = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/**
+ * Control characters and invisible format characters turn into spaces; the zero-width joiners
+ * stay, since emoji sequences and some scripts are built with them.
+ */
+const invisible = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 export const cleanInput = (text: string): string =>
   text
@@ -61,9 +64,10 @@ export function parse(text: string, grammar: Grammar): Result<ParsedCommand> {
   }
   let [word = "", ...rest] = cleaned.split(" ");
   let roadmapId: string | undefined;
-  if (grammar.roadmapIds.includes(word.toLowerCase()) && rest.length > 0) {
+  if (grammar.roadmapIds.includes(word.toLowerCase())) {
     roadmapId = word.toLowerCase();
-    [word = "", ...rest] = rest;
+    // A roadmap id on its own opens that roadmap's overview.
+    [word = "stages", ...rest] = rest;
   }
   if (word === "") {
     return fail(

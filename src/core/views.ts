@@ -1,6 +1,7 @@
 import type { Level, Roadmap, Stage, Topic } from "../content/schema.ts";
 import type { TopicState, UserProgress } from "../progress/model.ts";
 import { countDone, stateOf } from "../progress/summary.ts";
+import type { RoadmapLookup } from "./lookup.ts";
 import type { Block, Button, TopicLine } from "./reply.ts";
 
 /** Pieces of replies that several commands show the same way. */
@@ -28,15 +29,16 @@ export const topicLine = (topic: Topic, progress: UserProgress, note?: string): 
   ...(note ? { note } : {}),
 });
 
-export const topicButtons = (topic: Topic): Button[] => [
-  { label: "Done", command: `done ${topic.id}`, style: "primary" },
-  { label: "Learning", command: `start ${topic.id}` },
-  { label: "Skip", command: `skip ${topic.id}` },
-  { label: "Next topic", command: "next" },
+export const topicButtons = (lookup: RoadmapLookup, topic: Topic): Button[] => [
+  { label: "Done", command: lookup.command(`done ${topic.id}`), style: "primary" },
+  { label: "Learning", command: lookup.command(`start ${topic.id}`) },
+  { label: "Skip", command: lookup.command(`skip ${topic.id}`) },
+  { label: "Next topic", command: lookup.command("next") },
 ];
 
 /** A topic with its stage context, level, the person's status and the one-click progress buttons. */
-export function topicCard(roadmap: Roadmap, topic: Topic, progress: UserProgress, heading = topic.title): Block[] {
+export function topicCard(lookup: RoadmapLookup, topic: Topic, progress: UserProgress, heading = topic.title): Block[] {
+  const { roadmap } = lookup;
   const stage = roadmap.stages[topic.stageNumber - 1];
   return [
     { type: "header", text: heading },
@@ -50,7 +52,7 @@ export function topicCard(roadmap: Roadmap, topic: Topic, progress: UserProgress
         { label: "Your status", value: stateLabel[stateOf(progress, topic.id)] },
       ],
     },
-    { type: "actions", buttons: topicButtons(topic) },
+    { type: "actions", buttons: topicButtons(lookup, topic) },
     {
       type: "context",
       text: `${roadmap.title} · stage ${topic.stageNumber} of ${roadmap.stages.length} · id \`${topic.id}\``,

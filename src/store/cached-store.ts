@@ -19,6 +19,8 @@ export class CachedStore implements Store {
   private readonly cache = new Map<string, unknown>();
   /** Reads on their way from the store; a write to the key cancels their right to fill the cache. */
   private readonly loading = new Map<string, Promise<unknown>>();
+  /** Writes in flight per key: a read that starts meanwhile may see either value, so it is not cached. */
+  private readonly writing = new Map<string, number>();
 
   constructor(
     private readonly inner: Store,
@@ -35,6 +37,7 @@ export class CachedStore implements Store {
       this.remember(key, value);
       return value;
     }
+    if (this.writing.has(key)) return deepFreeze(await this.inner.get(key));
     let pending = this.loading.get(key);
     if (!pending) {
       pending = this.inner.get(key).then(deepFreeze);
@@ -55,8 +58,15 @@ export class CachedStore implements Store {
     // Forget first: if the write fails, the next read goes to the store rather than trusting the cache.
     this.loading.delete(key);
     this.cache.delete(key);
-    await this.inner.set(key, value);
-    this.remember(key, deepFreeze(structuredClone(value)));
+    this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
+    try {
+      await this.inner.set(key, value);
+      this.remember(key, deepFreeze(structuredClone(value)));
+    } finally {
+      const left = (this.writing.get(key) ?? 1) - 1;
+      if (left > 0) this.writing.set(key, left);
+      else this.writing.delete(key);
+    }
   }
 
   async delete(key: string): Promise<void> {

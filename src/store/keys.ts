@@ -2,9 +2,10 @@ import type { Person } from "../progress/model.ts";
 
 /**
  * Every key the bot writes is built here. Each id is URI-encoded, so no id can contain the ":"
- * separator and one tenant's ids can never spell another tenant's key.
+ * separator and one tenant's ids can never spell another tenant's key. A lone surrogate (which
+ * encodeURIComponent refuses) becomes U+FFFD first.
  */
-const part = (id: string): string => encodeURIComponent(id);
+const part = (id: string): string => encodeURIComponent(id.toWellFormed());
 
 export const keys = {
   progress: (roadmapId: string, person: Person): string =>

@@ -6,34 +6,58 @@ import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
 import { CachedStore } from "./cached-store.ts";
 import { KeyvStore } from "./keyv-store.ts";
-import type { Store } from "./store.ts";
+import { type Store, StoreError } from "./store.ts";
 
 const namespace = "roadmap-bot";
 
 /** An in-memory store (a Map behind keyv), for tests and throwaway runs. */
 export const openMemoryStore = (logger: Logger): Store => new KeyvStore(new Keyv({ namespace }), "memory", logger);
 
-/** Picks the backend from the URL alone: sqlite://PATH or redis://HOST:PORT. */
+/** STORE_URL without its password, for messages and logs. */
+export const redactUrl = (url: string): string => url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+
+/**
+ * Picks the backend from the URL alone: sqlite://PATH or redis://HOST:PORT. Reads once before
+ * returning, so a wrong path or an unreachable server fails at startup with a message naming
+ * STORE_URL, not on someone's first command.
+ */
 export async function openStore(url: string, logger: Logger): Promise<Store> {
   const scheme = url.slice(0, url.indexOf(":"));
-  if (scheme === "sqlite") {
-    const file = url.slice("sqlite://".length);
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
-    return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
+  let store: Store;
+  try {
+    if (scheme === "sqlite") store = await openSqlite(url.slice("sqlite://".length), logger);
+    else if (scheme === "redis" || scheme === "rediss") store = openRedis(url, logger);
+    else throw new Error(`unsupported scheme "${scheme}": use sqlite://PATH or redis://HOST:PORT`);
+  } catch (error) {
+    throw new StoreError(`Cannot open STORE_URL=${redactUrl(url)}: ${reason(error)}`, { cause: error });
   }
-  if (scheme === "redis" || scheme === "rediss") {
-    const redis = new KeyvRedis(
-      {
-        url,
-        socket: { connectTimeout: 3_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
-      },
-      { throwOnConnectError: true, connectionTimeout: 3_000 },
-    );
-    const store = new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger);
-    // Connect now so a wrong URL fails at startup with a clear message, not on the first command.
-    await store.get("healthcheck");
-    return store;
+  try {
+    await store.get("startup-probe");
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new StoreError(`Cannot use STORE_URL=${redactUrl(url)}: ${reason(error)}`, { cause: error });
   }
-  throw new Error(`Unsupported STORE_URL scheme "${scheme}": use sqlite://PATH or redis://HOST:PORT`);
+  return store;
+}
+
+const reason = (error: unknown): string => {
+  const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return root instanceof Error ? root.message : String(root);
+};
+
+async function openSqlite(file: string, logger: Logger): Promise<Store> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
+  return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
+}
+
+function openRedis(url: string, logger: Logger): Store {
+  const redis = new KeyvRedis(
+    {
+      url,
+      socket: { connectTimeout: 3_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
+    },
+    { throwOnConnectError: true, connectionTimeout: 3_000 },
+  );
+  return new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger);
 }

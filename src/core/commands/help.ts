@@ -5,12 +5,12 @@ export default {
   name: "help",
   aliases: ["?", "commands"],
   summary: "List the commands",
-  async run({ commands, roadmap, roadmaps }) {
+  async run({ commands, roadmap, lookup, roadmaps }) {
     const lines = commands.map((command) => {
       const usage = command.argument
         ? `${command.name} ${command.argument.required ? `<${command.argument.name}>` : `[${command.argument.name}]`}`
         : command.name;
-      return `\`${usage}\` ${command.summary}`;
+      return `\`${lookup.command(usage)}\` ${command.summary}`;
     });
     const others = roadmaps.filter((other) => other.id !== roadmap.id);
     return reply([

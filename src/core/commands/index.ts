@@ -25,3 +25,7 @@ export const commands: readonly Command[] = [
   undo,
   progress,
 ];
+
+/** Every word that starts a command: names and aliases. Roadmap ids must not be one of them. */
+export const commandWords = (list: readonly Command[] = commands): string[] =>
+  list.flatMap((command) => [command.name, ...(command.aliases ?? [])]);

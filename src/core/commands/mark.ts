@@ -1,24 +1,16 @@
 import type { TopicStatus } from "../../progress/model.ts";
 import { countDone, nextTopic, percent } from "../../progress/summary.ts";
-import type { ArgumentSpec, CommandContext } from "../command.ts";
+import type { CommandContext } from "../command.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { stateLabel } from "../views.ts";
 
 /** Shared by done, start, skip and undo: they differ only in the status they write. */
 
-export const topicArgument = (verb: string): ArgumentSpec => ({
-  name: "topic",
-  description: "A topic name or id",
-  required: true,
-  kind: "topic",
-  example: `${verb} argocd-architecture`,
-});
-
 const verbs: Record<TopicStatus, string> = { done: "done", learning: "learning", skipped: "skipped" };
 
 export async function markTopic(context: CommandContext, status: TopicStatus | null): Promise<Reply> {
   const { roadmap, lookup, progress, who, arg, now } = context;
-  const topic = lookup.topic(arg);
+  const topic = lookup.topic(arg, context.commandName);
   const change = await progress.setStatus(roadmap.id, who, topic.id, status, now);
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
@@ -41,7 +33,7 @@ export async function markTopic(context: CommandContext, status: TopicStatus | n
     ...(next
       ? [
           { type: "context" as const, text: `Next up: ${next.title} (stage ${next.stageNumber})` },
-          { type: "actions" as const, buttons: [{ label: "Next topic", command: "next" }] },
+          { type: "actions" as const, buttons: [{ label: "Next topic", command: lookup.command("next") }] },
         ]
       : [{ type: "context" as const, text: `That is all ${overall.total} topics. Roadmap complete!` }]),
   ];

@@ -6,7 +6,7 @@ import { topicCard } from "../views.ts";
 export default {
   name: "next",
   summary: "Your next topic: Required first, then Recommended, then Optional",
-  async run({ roadmap, progress, who }) {
+  async run({ roadmap, lookup, progress, who }) {
     const mine = await progress.load(roadmap.id, who);
     const topic = nextTopic(mine, roadmap);
     if (!topic) {
@@ -15,6 +15,6 @@ export default {
         { type: "text", text: `You have done all ${roadmap.topics.length} topics of ${roadmap.title}. Well done!` },
       ]);
     }
-    return reply(topicCard(roadmap, topic, mine, `Next up: ${topic.title}`));
+    return reply(topicCard(lookup, topic, mine, `Next up: ${topic.title}`));
   },
 } satisfies Command;

@@ -13,7 +13,8 @@ export default {
     const overall = countDone(mine, roadmap.topics);
     const byLevel = countByLevel(mine, roadmap);
     const current = currentStage(mine, roadmap);
-    const statuses = [...mine.topics.values()].map((record) => record.status);
+    // Only topics still in the roadmap count; ids from removed topics are ignored.
+    const statuses = roadmap.topics.map((topic) => mine.topics.get(topic.id)?.status);
     const learning = statuses.filter((status) => status === "learning").length;
     const skipped = statuses.filter((status) => status === "skipped").length;
     return reply([

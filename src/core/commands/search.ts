@@ -14,14 +14,20 @@ export default {
     const found = lookup.search(arg, limit);
     if (found.length === 0) {
       return reply([
-        { type: "text", text: `No topic mentions ${quote(arg)}. Try fewer or shorter words, or \`stages\` to browse.` },
+        {
+          type: "text",
+          text: `No topic mentions ${quote(arg)}. Try fewer or shorter words, or \`${lookup.command("stages")}\` to browse.`,
+        },
       ]);
     }
     const mine = await progress.load(roadmap.id, who);
     return reply([
       { type: "header", text: `Topics for ${quote(arg)}` },
       { type: "topics", topics: found.map((topic) => topicLine(topic, mine, `stage ${topic.stageNumber}`)) },
-      { type: "context", text: "Open one with `topic <id>`, or mark it with `done <id>`." },
+      {
+        type: "context",
+        text: `Open one with \`${lookup.command("topic <id>")}\`, or mark it with \`${lookup.command("done <id>")}\`.`,
+      },
     ]);
   },
 } satisfies Command;

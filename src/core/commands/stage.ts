@@ -25,13 +25,13 @@ export default {
       {
         type: "actions",
         buttons: [
-          { label: "Next topic", command: "next", style: "primary" },
-          ...(next ? [{ label: `Stage ${next.number} ›`, command: `stage ${next.number}` }] : []),
+          { label: "Next topic", command: lookup.command("next"), style: "primary" },
+          ...(next ? [{ label: `Stage ${next.number} ›`, command: lookup.command(`stage ${next.number}`) }] : []),
         ],
       },
       {
         type: "context",
-        text: `${roadmap.title} · stage ${stage.number} of ${roadmap.stages.length} · open a topic with \`topic <name>\``,
+        text: `${roadmap.title} · stage ${stage.number} of ${roadmap.stages.length} · open a topic with \`${lookup.command("topic <name>")}\``,
       },
     ]);
   },

@@ -5,7 +5,7 @@ import { stageBars } from "../views.ts";
 export default {
   name: "stages",
   summary: "All stages with your progress in each",
-  async run({ roadmap, progress, who }) {
+  async run({ roadmap, lookup, progress, who }) {
     const mine = await progress.load(roadmap.id, who);
     return reply([
       { type: "header", text: roadmap.title },
@@ -13,7 +13,7 @@ export default {
       ...stageBars(roadmap, mine),
       {
         type: "context",
-        text: `${roadmap.stages.length} stages, ${roadmap.topics.length} topics · open one with \`stage 1\` or \`stage <name>\``,
+        text: `${roadmap.stages.length} stages, ${roadmap.topics.length} topics · open one with \`${lookup.command("stage 1")}\` or \`${lookup.command("stage <name>")}\``,
       },
     ]);
   },

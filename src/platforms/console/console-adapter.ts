@@ -27,10 +27,14 @@ export class ConsoleAdapter {
     const terminal = "isTTY" in input && input.isTTY === true;
     const lines = createInterface({ input, output, terminal, prompt: "roadmap> " });
     this.lines = lines;
+    // Ctrl-C leaves like Ctrl-D; without a listener readline would only pause and look frozen.
+    lines.on("SIGINT", () => lines.close());
+    // Piped input gets no prompts, so the output is just the replies.
+    const prompt = () => terminal && lines.prompt();
     output.write(
       `roadmap-bot console · ${this.core.defaultRoadmap.title}\nYou are "${who.displayName ?? who.userId}". Try \`stage 17\`, \`next\`, \`help\`; \`exit\` leaves.\n`,
     );
-    lines.prompt();
+    prompt();
     for await (const line of lines) {
       const text = line.trim();
       if (goodbyes.has(text.toLowerCase())) break;
@@ -38,7 +42,7 @@ export class ConsoleAdapter {
         const answer = await this.core.handle({ text, who });
         output.write(`${renderText(answer)}\n`);
       }
-      lines.prompt();
+      prompt();
     }
     lines.close();
   }

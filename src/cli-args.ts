@@ -1,0 +1,50 @@
+/**
+ * Splits the command line. `ask` takes everything that is not one of its options as the text, so
+ * `roadmap-bot ask stage -1` asks about stage -1 instead of failing on an unknown "-1" option.
+ */
+
+export const personOptions = ["user", "name", "team", "channel"] as const;
+export type PersonOption = (typeof personOptions)[number];
+
+export interface CliArgs {
+  command: string | undefined;
+  /** Words after the command that are not options. */
+  rest: string[];
+  options: Partial<Record<PersonOption, string>>;
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const isPersonOption = (name: string): name is PersonOption => (personOptions as readonly string[]).includes(name);
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { command: undefined, rest: [], options: {}, help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === "--help" || token === "-h") {
+      args.help = true;
+      continue;
+    }
+    if (token === "--version" || token === "-v") {
+      args.version = true;
+      continue;
+    }
+    const option = /^--([a-z]+)(?:=(.*))?$/s.exec(token);
+    if (option && isPersonOption(option[1] as string)) {
+      const name = option[1] as PersonOption;
+      const value = option[2] ?? argv[++i];
+      if (value === undefined || value.trim() === "")
+        throw new UsageError(`--${name} needs a value, e.g. --${name} alice`);
+      args.options[name] = value;
+      continue;
+    }
+    if (args.command === undefined) args.command = token;
+    else if (token.startsWith("--") && args.command !== "ask") throw new UsageError(`Unknown option ${token}`);
+    else args.rest.push(token);
+  }
+  return args;
+}
