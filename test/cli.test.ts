@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { contentDir, withTempDir } from "./helpers.ts";
+import { redisTestUrl, serviceAvailable } from "./services.ts";
 
 const bin = path.resolve(import.meta.dirname, "../bin/roadmap-bot.js");
 const run = promisify(execFile);
@@ -205,4 +207,34 @@ describe("roadmap-bot console under SIGTERM", () => {
       expect(code).toBe(0);
     });
   });
+});
+
+describe("roadmap-bot ask processes sharing Redis", async () => {
+  const available = await serviceAvailable("Redis", 6379);
+
+  it.skipIf(!available)(
+    "GIVEN 12 ask processes marking topics for one person at once THEN all 12 are kept",
+    async () => {
+      const user = `cli-${randomUUID()}`;
+      const env = { STORE_URL: redisTestUrl, CONTENT_DIR: contentDir };
+      const ids = [
+        "dora-metrics",
+        "semantic-versioning",
+        "amazon-ecr",
+        "pipeline-as-code",
+        "workflow-syntax",
+        "aws-codebuild",
+        "feature-flags",
+        "contract-testing",
+        "secrets-detection",
+        "state-management",
+        "terragrunt",
+        "aws-cdk",
+      ];
+      const runs = await Promise.all(ids.map((id) => cli(["ask", `done ${id}`, "--user", user], env)));
+      expect(runs.map((run) => run.code)).toEqual(ids.map(() => 0));
+      const { stdout } = await cli(["ask", "progress", "--user", user], env);
+      expect(stdout).toContain("12/112");
+    },
+  );
 });

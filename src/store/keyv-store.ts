@@ -3,6 +3,9 @@ import type { Logger } from "../core/logger.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { type Store, StoreError } from "./store.ts";
 
+/** Serializes work on one key; the in-process mutex always runs first, a shared lock may follow. */
+export type SharedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+
 /** Any keyv instance (SQLite, Redis, in-memory Map) as a Store. */
 export class KeyvStore implements Store {
   private readonly mutex = new KeyedMutex();
@@ -11,6 +14,8 @@ export class KeyvStore implements Store {
     private readonly keyv: Keyv,
     readonly kind: string,
     logger: Logger,
+    /** A lock across processes (Redis); without one, withLock serializes this process only. */
+    private readonly sharedLock?: SharedLock,
   ) {
     // keyv emits backend errors as events; without a listener Node would crash on them.
     keyv.on("error", (error: unknown) => logger.error({ err: error, store: kind }, "store error"));
@@ -31,7 +36,9 @@ export class KeyvStore implements Store {
   }
 
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return this.mutex.run(key, fn);
+    const { sharedLock } = this;
+    // Waiters in this process queue here, so only one of them at a time polls the shared lock.
+    return this.mutex.run(key, sharedLock ? () => sharedLock(key, fn) : fn);
   }
 
   async close(): Promise<void> {

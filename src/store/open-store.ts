@@ -6,6 +6,7 @@ import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
 import { CachedStore } from "./cached-store.ts";
 import { KeyvStore } from "./keyv-store.ts";
+import { type LockClient, RedisLock } from "./redis-lock.ts";
 import { type Store, StoreError } from "./store.ts";
 
 const namespace = "roadmap-bot";
@@ -59,5 +60,8 @@ function openRedis(url: string, logger: Logger): Store {
     },
     { throwOnConnectError: true, connectionTimeout: 3_000 },
   );
-  return new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger);
+  const lock = new RedisLock(redis.client as unknown as LockClient, `${namespace}:lock:`);
+  return new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger, (key, fn) =>
+    lock.run(key, fn),
+  );
 }

@@ -10,8 +10,8 @@ export interface Store {
   /** Removes key; resolves whether or not it existed. */
   delete(key: string): Promise<void>;
   /**
-   * Runs fn while no other withLock(key) call runs. The lock is in-process: enough for SQLite, which
-   * one process owns; several processes on one Redis are not yet serialized against each other.
+   * Runs fn while no other withLock(key) call runs. SQLite and memory: within this process (an
+   * SQLite file has one owner process). Redis: across every process sharing that Redis.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Waits for pending writes and closes connections. */

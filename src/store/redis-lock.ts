@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { StoreError } from "./store.ts";
+
+/** The two Redis commands the lock needs; node-redis clients (single, cluster, sentinel) have both. */
+export interface LockClient {
+  set(
+    key: string,
+    value: string,
+    options: { condition: "NX"; expiration: { type: "PX"; value: number } },
+  ): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Deletes the lock only if it still holds our token: an expired lock retaken by another process stays theirs. */
+const releaseScript = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+export interface RedisLockOptions {
+  /** How long a lock lives if its holder dies without releasing it. */
+  ttlMs: number;
+  /** How long to wait for a busy lock before giving up with a StoreError. */
+  waitMs: number;
+}
+
+/**
+ * A lock shared by every process on one Redis: `SET key token NX PX ttl`, released by its owner
+ * only. It serializes read-modify-write cycles that keyv cannot make atomic. Not a fencing lock:
+ * work must finish well inside the TTL (ours is one read and one write).
+ */
+export class RedisLock {
+  constructor(
+    private readonly client: LockClient,
+    private readonly prefix: string,
+    private readonly options: RedisLockOptions = { ttlMs: 10_000, waitMs: 5_000 },
+  ) {}
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lockKey = `${this.prefix}${key}`;
+    const token = randomUUID();
+    const deadline = Date.now() + this.options.waitMs;
+    let pause = 2;
+    while (!(await this.tryAcquire(lockKey, token))) {
+      if (Date.now() >= deadline)
+        throw new StoreError(`Timed out after ${this.options.waitMs} ms waiting for lock ${key}`);
+      // Jittered backoff, so processes that collide once do not keep colliding in step.
+      await sleep(pause + Math.random() * pause);
+      pause = Math.min(pause * 2, 50);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.client.eval(releaseScript, { keys: [lockKey], arguments: [token] });
+    }
+  }
+
+  private async tryAcquire(lockKey: string, token: string): Promise<boolean> {
+    const reply = await this.client.set(lockKey, token, {
+      condition: "NX",
+      expiration: { type: "PX", value: this.options.ttlMs },
+    });
+    return reply === "OK";
+  }
+}
