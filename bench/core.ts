@@ -111,6 +111,7 @@ async function bench(core: Core, keyv: Keyv): Promise<void> {
   ].map((text) => [text, async () => void (await run(text))]);
 
   console.log(`roadmap-bot core bench: ${seconds}s per case, SQLite store, ${topics.length} topics`);
+  // As in production, reads of a person's progress are served from the SQLite store's process cache.
   for (const [name, fn] of reads) {
     await measure(fn, warmup);
     console.log(line(name, await measure(fn, seconds)));

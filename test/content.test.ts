@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadContentDir, parseRoadmap } from "../src/content/load.ts";
@@ -168,6 +168,16 @@ describe("a content folder", () => {
       expect(result.ok).toBe(false);
       expect(!result.ok && result.problems.map(formatProblem)).toEqual([
         `${path.join(dir, "b.yaml")}: id: roadmap id "onboarding" is already used by ${path.join(dir, "a.yaml")}`,
+      ]);
+    });
+  });
+
+  it("GIVEN a folder named like a roadmap file THEN it is reported as unreadable, not thrown", async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(path.join(dir, "sub.yaml"));
+      const result = await loadContentDir(dir);
+      expect(!result.ok && result.problems.map(formatProblem)).toEqual([
+        `${path.join(dir, "sub.yaml")}: cannot be read (EISDIR)`,
       ]);
     });
   });

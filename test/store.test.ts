@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
 import { CachedStore } from "../src/store/cached-store.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
@@ -9,7 +9,9 @@ import { StoreError } from "../src/store/store.ts";
 import { storeContract } from "./contract/store.contract.ts";
 import { redisTestUrl, serviceAvailable } from "./services.ts";
 
-const sqliteFile = path.join(mkdtempSync(path.join(tmpdir(), "roadmap-bot-store-")), "nested", "store.sqlite");
+const sqliteDir = mkdtempSync(path.join(tmpdir(), "roadmap-bot-store-"));
+const sqliteFile = path.join(sqliteDir, "nested", "store.sqlite");
+afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
 
 storeContract({ name: "memory", open: async () => openMemoryStore(silentLogger), persistent: false });
 storeContract({ name: "sqlite", open: () => openStore(`sqlite://${sqliteFile}`, silentLogger), persistent: true });
