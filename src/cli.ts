@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
 import { commandWords } from "./core/commands/index.ts";
-import { type App, createApp } from "./main.ts";
+import { type App, createApp, startBot } from "./main.ts";
 import { ConsoleAdapter } from "./platforms/console/console-adapter.ts";
 import { renderText } from "./platforms/console/render-text.ts";
 import { StoreError } from "./store/store.ts";
@@ -73,6 +73,23 @@ async function consoleChat(who: Who): Promise<number> {
   });
 }
 
+/** Serves every configured platform until SIGTERM or SIGINT; with none, it is the console chat. */
+async function start(args: CliArgs): Promise<number> {
+  const config = loadConfig();
+  if (!config.slack) {
+    process.stderr.write("No Slack credentials are set, so roadmap-bot chats here in the terminal.\n");
+    return consoleChat(whoFrom(args));
+  }
+  const bot = await startBot(config);
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  bot.app.logger.info({}, "shutting down");
+  await bot.stop();
+  return 0;
+}
+
 async function lintContent(target: string): Promise<number> {
   const result = await loadContentDir(target, { reservedIds: commandWords() });
   if (!result.ok) {
@@ -104,9 +121,9 @@ async function run(argv: string[]): Promise<number> {
         return exitCodes[answer.outcome];
       });
     case "console":
-    // No platform adapter is configured yet (Slack and Discord come next): the console is the bot.
-    case "start":
       return consoleChat(whoFrom(args));
+    case "start":
+      return start(args);
     case "lint-content":
       return lintContent(args.rest[0] ?? loadConfig().contentDir);
     case undefined:

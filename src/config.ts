@@ -7,25 +7,54 @@ import { z } from "zod";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` });
+
 const envSchema = z.object({
   STORE_URL: z
     .string()
     .trim()
     .default("sqlite://./data/roadmap.sqlite")
     .refine((url) => /^(sqlite|redis|rediss):\/\/.+/.test(url), {
-      message: "must start with sqlite:// or redis:// (e.g. sqlite://./data/roadmap.sqlite)",
+      message: "must be sqlite://PATH or redis://HOST:PORT (e.g. sqlite://./data/roadmap.sqlite)",
     }),
   CONTENT_DIR: z.string().trim().min(1).default("./content"),
+  PORT: z.coerce
+    .number({ message: "must be a port number such as 3000" })
+    .int({ message: "must be a port number such as 3000" })
+    .min(0, { message: "must be a port number such as 3000" })
+    .max(65535, { message: "must be a port number such as 3000" })
+    .default(3000),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(", ")}` }).optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .trim()
+    .startsWith("xoxb-", { message: "must be a bot token starting with xoxb-" })
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .startsWith("xapp-", { message: "must be an app-level token starting with xapp-" })
+    .optional(),
+  SLACK_API_URL: httpUrl("https://slack.com/api/").default("https://slack.com/api/"),
 });
 
 export type LogLevel = (typeof logLevels)[number];
 
+/** Slack over HTTP (Slack calls PORT/slack/events) or Socket Mode (the bot dials out; no public URL). */
+export type SlackConfig =
+  | { mode: "http"; botToken: string; signingSecret: string; apiUrl: string }
+  | { mode: "socket"; botToken: string; appToken: string; signingSecret: string | undefined; apiUrl: string };
+
 export interface Config {
   storeUrl: string;
   contentDir: string;
+  port: number;
   /** Unset means each command picks its own default (quiet for the console, info for servers). */
   logLevel: LogLevel | undefined;
+  /** Undefined when no Slack variable is set: Slack is off. */
+  slack: SlackConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +66,26 @@ type Env = Record<string, string | undefined>;
 /** Empty strings count as unset, the way .env files and compose files usually mean them. */
 const withoutEmpty = (env: Env): Env =>
   Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+
+type Vars = z.infer<typeof envSchema>;
+
+function slackConfig(vars: Vars): SlackConfig | undefined {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = vars;
+  if (!botToken && !signingSecret && !appToken) return undefined;
+  if (!botToken) {
+    throw new ConfigError(
+      "Slack is half configured: set SLACK_BOT_TOKEN (the xoxb- token under OAuth & Permissions), or unset the other SLACK_ variables",
+    );
+  }
+  const apiUrl = vars.SLACK_API_URL.endsWith("/") ? vars.SLACK_API_URL : `${vars.SLACK_API_URL}/`;
+  if (appToken) return { mode: "socket", botToken, appToken, signingSecret, apiUrl };
+  if (!signingSecret) {
+    throw new ConfigError(
+      "Slack needs SLACK_SIGNING_SECRET (Basic Information > App Credentials) for HTTP mode, or SLACK_APP_TOKEN (xapp-) for Socket Mode",
+    );
+  }
+  return { mode: "http", botToken, signingSecret, apiUrl };
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(env));
@@ -51,6 +100,8 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     storeUrl: vars.STORE_URL,
     contentDir: vars.CONTENT_DIR,
+    port: vars.PORT,
     logLevel: vars.LOG_LEVEL,
+    slack: slackConfig(vars),
   };
 }

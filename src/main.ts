@@ -1,9 +1,12 @@
+import type { Server } from "node:http";
+import type { Logger as PinoLogger } from "pino";
 import type { Config, LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
 import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
-import type { Logger } from "./core/logger.ts";
+import { createHttpServer, listen } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
+import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
@@ -12,16 +15,75 @@ import type { Store } from "./store/store.ts";
 export interface App {
   core: Core;
   store: Store;
-  logger: Logger;
+  logger: PinoLogger;
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, defaultLogLevel: LogLevel): Promise<App> {
+export interface AppOverrides {
+  /** Used instead of STORE_URL (tests pass a slow or failing store). */
+  store?: Store;
+  /** Slack's defer threshold (tests shorten it). */
+  slackDeferAfterMs?: number;
+}
+
+export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
   const logger = createLogger(config.logLevel ?? defaultLogLevel);
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
-  const store = await openStore(config.storeUrl, logger);
+  const store = overrides.store ?? (await openStore(config.storeUrl, logger));
   const core = new Core({ roadmaps: content.roadmaps, progress: new ProgressRepository(store, logger), logger });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
   return { core, store, logger, close: () => store.close() };
+}
+
+export interface RunningBot {
+  app: App;
+  slack: SlackAdapter | undefined;
+  server: Server;
+  /** The HTTP port in use (PORT, or the one picked when PORT is 0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server form of the bot: every configured platform plus the HTTP server (health, readiness,
+ * Slack's HTTP mode). stop() closes the server, disconnects platforms, then closes the store.
+ */
+export async function startBot(config: Config, overrides: AppOverrides = {}): Promise<RunningBot> {
+  const app = await createApp(config, "info", overrides);
+  const slack = config.slack
+    ? new SlackAdapter({
+        core: app.core,
+        config: config.slack,
+        logger: app.logger,
+        ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
+      })
+    : undefined;
+  try {
+    await slack?.start();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const slackEvents = slack?.requestListener;
+  const server = createHttpServer({
+    ...(slackEvents ? { slackEvents } : {}),
+    ready: async () => {
+      await app.store.get("readiness-probe");
+      return true;
+    },
+  });
+  const port = await listen(server, config.port);
+  app.logger.info({ port, slack: config.slack?.mode ?? "off" }, "http server listening");
+  return {
+    app,
+    slack,
+    server,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await slack?.stop();
+      await app.close();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { RoadmapLookup } from "./lookup.ts";
-import { parse } from "./parse.ts";
+import { maxInputLength, parse } from "./parse.ts";
 import { errorReply, type Reply } from "./reply.ts";
 
 export interface CoreDeps {
@@ -24,6 +24,9 @@ export interface Request {
 }
 
 export const defaultRoadmapId = "release-engineer";
+
+/** The commands buttons run: viewing, marking and moving on. Nothing else may arrive by click. */
+const buttonCommands = new Set(["stage", "topic", "search", "next", "done", "start", "skip", "undo", "progress"]);
 
 /**
  * The platform-free core: text in, neutral Reply out. The one error boundary: a UserError becomes
@@ -75,6 +78,16 @@ export class Core {
       this.deps.logger.error({ err: error, who: request.who }, "command failed");
       return errorReply("Sorry, something went wrong on my side.", "Please try again in a minute.", "internal-error");
     }
+  }
+
+  /**
+   * Whether a button's command text is one a button of ours could carry. Button values travel
+   * through the client and can be tampered with; a click runs only these commands.
+   */
+  isButtonCommand(text: string): boolean {
+    if (text.length > maxInputLength) return false;
+    const parsed = parse(text, { commands: this.commands, roadmapIds: [...this.lookups.keys()] });
+    return parsed.ok && buttonCommands.has(parsed.value.command.name);
   }
 
   get defaultRoadmap(): Roadmap {

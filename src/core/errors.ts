@@ -1,3 +1,5 @@
+import { truncate } from "./text.ts";
+
 /**
  * A mistake the person can fix: shown to them as it is, with a hint of what to type instead.
  * Anything else that is thrown is an internal error: logged, and answered with a generic reply.
@@ -21,16 +23,4 @@ export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T>(error: UserError): Result<T> => ({ ok: false, error });
 
 /** Shows a piece of user input inside a reply without letting a long paste swamp it. */
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
-export function quote(input: string, max = 40): string {
-  const flat = input.replace(/\s+/g, " ").trim();
-  if (flat.length <= max) return `“${flat}”`;
-  // Cut between user-perceived characters, so an emoji or accented letter is never split.
-  let kept = "";
-  for (const { segment } of graphemes.segment(flat)) {
-    if (kept.length + segment.length > max - 1) break;
-    kept += segment;
-  }
-  return `“${kept}…”`;
-}
+export const quote = (input: string, max = 40): string => `“${truncate(input.replace(/\s+/g, " ").trim(), max)}”`;

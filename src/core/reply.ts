@@ -37,12 +37,18 @@ export interface Reply {
   /** Shown only to the person who asked (ephemeral) rather than to the whole channel. */
   private: boolean;
   outcome: Outcome;
+  /**
+   * Set on private answers worth showing to everyone (a stage, a topic, a search): the command
+   * that produces it, which a "Share in channel" button runs again for the channel.
+   */
+  share?: string;
 }
 
-export const reply = (blocks: Block[], options: { private?: boolean } = {}): Reply => ({
+export const reply = (blocks: Block[], options: { private?: boolean; share?: string } = {}): Reply => ({
   blocks,
   private: options.private ?? true,
   outcome: "ok",
+  ...(options.share ? { share: options.share } : {}),
 });
 
 export const errorReply = (message: string, hint: string | undefined, outcome: Exclude<Outcome, "ok">): Reply => ({

@@ -19,6 +19,13 @@ export const stateLabel: Record<TopicState, string> = {
   todo: "Not started",
 };
 
+/** How many of `width` cells a progress bar fills: at least one once anything is done, all only when all is. */
+export function filledCells(done: number, total: number, width: number): number {
+  if (done <= 0 || total <= 0) return 0;
+  if (done >= total) return width;
+  return Math.min(width - 1, Math.max(1, Math.round((done / total) * width)));
+}
+
 export const stageName = (stage: Stage): string => `Stage ${stage.number} · ${stage.title}`;
 
 export const topicLine = (topic: Topic, progress: UserProgress, note?: string): TopicLine => ({

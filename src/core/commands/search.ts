@@ -21,13 +21,16 @@ export default {
       ]);
     }
     const mine = await progress.load(roadmap.id, who);
-    return reply([
-      { type: "header", text: `Topics for ${quote(arg)}` },
-      { type: "topics", topics: found.map((topic) => topicLine(topic, mine, `stage ${topic.stageNumber}`)) },
-      {
-        type: "context",
-        text: `Open one with \`${lookup.command("topic <id>")}\`, or mark it with \`${lookup.command("done <id>")}\`.`,
-      },
-    ]);
+    return reply(
+      [
+        { type: "header", text: `Topics for ${quote(arg)}` },
+        { type: "topics", topics: found.map((topic) => topicLine(topic, mine, `stage ${topic.stageNumber}`)) },
+        {
+          type: "context",
+          text: `Open one with \`${lookup.command("topic <id>")}\`, or mark it with \`${lookup.command("done <id>")}\`.`,
+        },
+      ],
+      { share: lookup.command(`search ${arg}`) },
+    );
   },
 } satisfies Command;

@@ -17,22 +17,25 @@ export default {
     const stage = lookup.stage(arg);
     const mine = await progress.load(roadmap.id, who);
     const next = roadmap.stages[stage.number];
-    return reply([
-      { type: "header", text: stageName(stage) },
-      { type: "text", text: stage.summary },
-      { type: "progress", label: "Your progress", ...countDone(mine, stage.topics) },
-      { type: "topics", topics: stage.topics.map((topic) => topicLine(topic, mine)) },
-      {
-        type: "actions",
-        buttons: [
-          { label: "Next topic", command: lookup.command("next"), style: "primary" },
-          ...(next ? [{ label: `Stage ${next.number} ›`, command: lookup.command(`stage ${next.number}`) }] : []),
-        ],
-      },
-      {
-        type: "context",
-        text: `${roadmap.title} · stage ${stage.number} of ${roadmap.stages.length} · open a topic with \`${lookup.command("topic <name>")}\``,
-      },
-    ]);
+    return reply(
+      [
+        { type: "header", text: stageName(stage) },
+        { type: "text", text: stage.summary },
+        { type: "progress", label: "Your progress", ...countDone(mine, stage.topics) },
+        { type: "topics", topics: stage.topics.map((topic) => topicLine(topic, mine)) },
+        {
+          type: "actions",
+          buttons: [
+            { label: "Next topic", command: lookup.command("next"), style: "primary" },
+            ...(next ? [{ label: `Stage ${next.number} ›`, command: lookup.command(`stage ${next.number}`) }] : []),
+          ],
+        },
+        {
+          type: "context",
+          text: `${roadmap.title} · stage ${stage.number} of ${roadmap.stages.length} · open a topic with \`${lookup.command("topic <name>")}\``,
+        },
+      ],
+      { share: lookup.command(`stage ${stage.number}`) },
+    );
   },
 } satisfies Command;

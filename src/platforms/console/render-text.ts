@@ -1,5 +1,5 @@
 import type { Block, Reply } from "../../core/reply.ts";
-import { levelLabel } from "../../core/views.ts";
+import { filledCells, levelLabel } from "../../core/views.ts";
 import type { TopicState } from "../../progress/model.ts";
 import { percent } from "../../progress/summary.ts";
 
@@ -9,9 +9,8 @@ const stateIcon: Record<TopicState, string> = { done: "[x]", learning: "[~]", sk
 const barWidth = 10;
 
 export function progressBar(done: number, total: number): string {
-  const filled = done > 0 ? Math.max(1, Math.round((done / Math.max(total, 1)) * barWidth)) : 0;
-  const shown = done < total ? Math.min(filled, barWidth - 1) : filled;
-  return `${"#".repeat(shown)}${"-".repeat(barWidth - shown)}`;
+  const filled = filledCells(done, total, barWidth);
+  return `${"#".repeat(filled)}${"-".repeat(barWidth - filled)}`;
 }
 
 function renderBlock(block: Block): string {

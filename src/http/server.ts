@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface HttpServerOptions {
+  /** Slack's HTTP-mode endpoint; absent when Slack is off or in Socket Mode. */
+  slackEvents?: RequestListener;
+  /** Whether the bot can serve: the store answers and every platform is connected. */
+  ready: () => Promise<boolean>;
+}
+
+const send = (res: ServerResponse, status: number, body: object) => {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+};
+
+/**
+ * The bot's one HTTP server: health for orchestrators, and Slack's HTTP mode. Routes are fixed
+ * paths; anything else is 404, so nothing but Slack's signed endpoint reaches Bolt.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/slack/events" && options.slackEvents) {
+      options.slackEvents(req, res);
+      return;
+    }
+    if (req.method === "GET" && path === "/healthz") {
+      send(res, 200, { status: "ok" });
+      return;
+    }
+    if (req.method === "GET" && path === "/readyz") {
+      options.ready().then(
+        (ready) => send(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" }),
+        () => send(res, 503, { status: "not ready" }),
+      );
+      return;
+    }
+    send(res, 404, { error: "not found" });
+  });
+}
+
+/** Listens on `port` (0 picks a free one) on all interfaces; resolves with the port in use. */
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

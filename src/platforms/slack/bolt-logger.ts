@@ -1,0 +1,30 @@
+import { LogLevel, type Logger as SlackLogger } from "@slack/bolt";
+import type { Logger as PinoLogger } from "pino";
+
+const toSlackLevel: Record<string, LogLevel> = {
+  trace: LogLevel.DEBUG,
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+  fatal: LogLevel.ERROR,
+  silent: LogLevel.ERROR,
+};
+
+/** Bolt logs through its own interface; this routes it into our pino logs, tagged as bolt. */
+export function boltLogger(logger: PinoLogger): SlackLogger {
+  const child = logger.child({ component: "bolt" });
+  const say =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...message: unknown[]) =>
+      child[level]({}, message.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" "));
+  return {
+    debug: say("debug"),
+    info: say("info"),
+    warn: say("warn"),
+    error: say("error"),
+    setLevel: () => {},
+    getLevel: () => toSlackLevel[child.level] ?? LogLevel.INFO,
+    setName: () => {},
+  };
+}

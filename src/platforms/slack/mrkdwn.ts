@@ -1,0 +1,10 @@
+/**
+ * Slack reads `<...>` as links and mentions (`<!channel>`, `<@U123>`) and `&` as the start of an
+ * entity. Every piece of text that came from a person or a content file passes through here, so
+ * nothing typed can ping a channel.
+ */
+export const escapeMrkdwn = (text: string): string =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A cut may land inside an entity made by escaping ("&am"); drop such a tail. */
+export const withoutBrokenEntity = (text: string): string => text.replace(/&[a-z]{0,4}(…?)$/, "$1");

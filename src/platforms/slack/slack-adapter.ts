@@ -1,0 +1,125 @@
+import type { RequestListener } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { App, HTTPReceiver, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
+import type { Logger as PinoLogger } from "pino";
+import type { SlackConfig } from "../../config.ts";
+import type { Core } from "../../core/core.ts";
+import type { Reply } from "../../core/reply.ts";
+import { actionIds, runActionPattern, toSlackMessage } from "./blocks.ts";
+import { boltLogger } from "./bolt-logger.ts";
+import { whoFromAction, whoFromCommand } from "./who.ts";
+
+export interface SlackAdapterOptions {
+  core: Core;
+  config: SlackConfig;
+  logger: PinoLogger;
+  /**
+   * How long a slash command may take before the bot acknowledges and answers later through
+   * response_url. Slack gives up at 3 s; answering inside the acknowledgement is cheaper.
+   */
+  deferAfterMs?: number;
+}
+
+/** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
+const retryConfig = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
+
+const invalidButton: RespondArguments = {
+  response_type: "ephemeral",
+  replace_original: false,
+  text: "That button is not one of mine, or it is out of date. Type `/roadmap help` to start again.",
+};
+
+/**
+ * Slack through Bolt: `/roadmap <text>` and the reply buttons, in HTTP mode (Slack calls
+ * POST /slack/events on our HTTP server) or Socket Mode (the bot dials out). Turns payloads into
+ * core requests and Replies into Block Kit; knows nothing of commands itself.
+ */
+export class SlackAdapter {
+  readonly app: App;
+  private readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly deferAfterMs: number;
+
+  constructor(private readonly options: SlackAdapterOptions) {
+    const { config, logger } = options;
+    this.deferAfterMs = options.deferAfterMs ?? 2_000;
+    const clientOptions = { slackApiUrl: config.apiUrl, retryConfig };
+    const slackLogger = boltLogger(logger);
+    this.receiver =
+      config.mode === "socket"
+        ? new SocketModeReceiver({
+            appToken: config.appToken,
+            logger: slackLogger,
+            installerOptions: { clientOptions },
+          })
+        : new HTTPReceiver({ signingSecret: config.signingSecret, logger: slackLogger, processBeforeResponse: false });
+    this.app = new App({
+      token: config.botToken,
+      receiver: this.receiver,
+      logger: slackLogger,
+      clientOptions,
+      // auth.test runs in start(), where a failure is reported instead of becoming an unhandled rejection.
+      deferInitialization: true,
+    });
+    this.registerHandlers();
+  }
+
+  /** Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). */
+  get requestListener(): RequestListener | undefined {
+    return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
+  }
+
+  async start(): Promise<void> {
+    await this.app.init();
+    if (this.receiver instanceof SocketModeReceiver) await this.receiver.start();
+    this.options.logger.info({ mode: this.options.config.mode }, "slack connected");
+  }
+
+  async stop(): Promise<void> {
+    if (this.receiver instanceof SocketModeReceiver) await this.receiver.stop();
+  }
+
+  /**
+   * A click runs the command its button carries, as the person who clicked. The answer comes as a
+   * new message: private, or for the whole channel when the click was "Share in channel".
+   */
+  private async click(
+    action: { value?: string } | object,
+    body: Parameters<typeof whoFromAction>[0],
+    audience: "private" | "channel",
+  ): Promise<RespondArguments> {
+    const command = "value" in action && typeof action.value === "string" ? action.value : "";
+    if (!this.options.core.isButtonCommand(command)) return invalidButton;
+    const answer = await this.options.core.handle({ text: command, who: whoFromAction(body) });
+    const shown: Reply = audience === "channel" && answer.outcome === "ok" ? { ...answer, private: false } : answer;
+    return { ...toSlackMessage(shown), replace_original: false };
+  }
+
+  private registerHandlers(): void {
+    const { core, logger } = this.options;
+
+    this.app.command("/roadmap", async ({ command, ack, respond }) => {
+      const answer = core.handle({ text: command.text, who: whoFromCommand(command) });
+      const quick = await Promise.race([answer, sleep(this.deferAfterMs).then(() => undefined)]);
+      if (quick) {
+        await ack(toSlackMessage(quick));
+        return;
+      }
+      // The store is slow: acknowledge inside Slack's 3 seconds, answer through response_url.
+      await ack({ response_type: "ephemeral", text: "Working on it…" });
+      await respond({ ...toSlackMessage(await answer), replace_original: true });
+    });
+
+    this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond }) => {
+      await ack();
+      await respond(await this.click(action, body, "private"));
+    });
+    this.app.action(actionIds.share, async ({ ack, body, action, respond }) => {
+      await ack();
+      await respond(await this.click(action, body, "channel"));
+    });
+
+    this.app.error(async (error) => {
+      logger.error({ err: error }, "slack handler failed");
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+
+describe("configuration", () => {
+  it("GIVEN no variables THEN the defaults: SQLite in ./data, ./content, port 3000, Slack off", () => {
+    expect(loadConfig({})).toEqual({
+      storeUrl: "sqlite://./data/roadmap.sqlite",
+      contentDir: "./content",
+      port: 3000,
+      logLevel: undefined,
+      slack: undefined,
+    });
+  });
+
+  it("GIVEN a bot token and signing secret THEN Slack runs in HTTP mode", () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack).toEqual({
+      mode: "http",
+      botToken: "xoxb-1",
+      signingSecret: "s",
+      apiUrl: "https://slack.com/api/",
+    });
+  });
+
+  it("GIVEN an app token as well THEN Slack runs in Socket Mode, and SLACK_API_URL gets its trailing slash", () => {
+    expect(
+      loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", SLACK_API_URL: "http://127.0.0.1:9/api" })
+        .slack,
+    ).toEqual({
+      mode: "socket",
+      botToken: "xoxb-1",
+      appToken: "xapp-1",
+      signingSecret: undefined,
+      apiUrl: "http://127.0.0.1:9/api/",
+    });
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: "s" }, "set SLACK_BOT_TOKEN"],
+    [{ SLACK_BOT_TOKEN: "xoxb-1" }, "Slack needs SLACK_SIGNING_SECRET"],
+    [
+      { SLACK_BOT_TOKEN: "xoxp-user", SLACK_SIGNING_SECRET: "s" },
+      "SLACK_BOT_TOKEN must be a bot token starting with xoxb-",
+    ],
+    [
+      { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xoxb-2" },
+      "SLACK_APP_TOKEN must be an app-level token starting with xapp-",
+    ],
+    [{ PORT: "http" }, "PORT must be a port number such as 3000"],
+    [{ STORE_URL: "mysql://db" }, "STORE_URL must be sqlite://PATH or redis://HOST:PORT"],
+    [{ SLACK_API_URL: "ftp://x" }, "SLACK_API_URL must be an http(s) URL"],
+  ])("GIVEN %j THEN the error names what to set: %s", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("GIVEN empty strings THEN they count as unset", () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: "", STORE_URL: "" }).slack).toBeUndefined();
+  });
+});

@@ -1,0 +1,246 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+/**
+ * A stand-in for Slack on 127.0.0.1: the Web API methods the bot calls, response_url endpoints,
+ * and a Socket Mode WebSocket. It records what the bot sent so tests assert on real payloads.
+ */
+export class FakeSlack {
+  readonly apiCalls: { method: string; body: string }[] = [];
+  private readonly responses = new Map<string, unknown[]>();
+  private readonly waiters: (() => void)[] = [];
+  private server: Server | undefined;
+  private sockets: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  private readonly acks = new Map<string, unknown>();
+  port = 0;
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const url = req.url ?? "";
+      if (url.startsWith("/respond/")) {
+        const id = url.slice("/respond/".length);
+        this.responses.set(id, [...(this.responses.get(id) ?? []), JSON.parse(body)]);
+        this.notify();
+        res.writeHead(200).end("ok");
+        return;
+      }
+      const method = url.replace(/^\/api\//, "");
+      this.apiCalls.push({ method, body });
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(this.answer(method)));
+    });
+    this.sockets = new WebSocketServer({ server: this.server, path: "/link" });
+    this.sockets.on("connection", (socket) => {
+      this.socket = socket;
+      socket.on("message", (data) => {
+        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (message.envelope_id) this.acks.set(message.envelope_id, message.payload ?? null);
+        this.notify();
+      });
+      socket.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: 1,
+          debug_info: { host: "fake-slack", approximate_connection_time: 3600 },
+          connection_info: { app_id: "A0TEST" },
+        }),
+      );
+      this.notify();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Resolves with the nth message the bot sent to a response_url. */
+  async response(id: string, index = 0): Promise<unknown> {
+    await this.until(() => (this.responses.get(id)?.length ?? 0) > index);
+    return this.responses.get(id)?.[index];
+  }
+
+  /** Sends a Socket Mode envelope and resolves with the payload the bot acknowledged it with. */
+  async envelope(envelopeId: string, type: string, payload: object): Promise<unknown> {
+    await this.until(() => this.socket !== undefined);
+    this.socket?.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }));
+    await this.until(() => this.acks.has(envelopeId));
+    return this.acks.get(envelopeId);
+  }
+
+  private answer(method: string): object {
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://fake.slack.com/",
+          team: "Fake",
+          user: "roadmap",
+          team_id: "T0TEST",
+          user_id: "U0BOT",
+          bot_id: "B0BOT",
+        };
+      case "apps.connections.open":
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/link` };
+      default:
+        return { ok: true };
+    }
+  }
+
+  private notify(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let data = "";
+    req.on("data", (chunk: Buffer) => {
+      data += chunk.toString();
+    });
+    req.on("end", () => resolve(data));
+    req.on("error", reject);
+  });
+
+/** Signs a request body the way Slack does: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}"). */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export interface SignedPostOptions {
+  secret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  signature?: string;
+}
+
+/** POSTs a form body to the bot the way Slack does, signed. */
+export async function postSigned(url: string, body: string, options: SignedPostOptions) {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": options.signature ?? slackSignature(options.secret, timestamp, body),
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) as SlackResponse };
+}
+
+export interface SlackResponse {
+  response_type?: string;
+  text?: string;
+  blocks?: SlackBlock[];
+  replace_original?: boolean;
+}
+
+export interface SlackBlock {
+  type: string;
+  text?: { type: string; text: string };
+  fields?: { type: string; text: string }[];
+  elements?: { type: string; text?: string | { text: string }; value?: string; action_id?: string }[];
+}
+
+export const slashCommandBody = (fields: { text: string; user?: string; responseUrl: string }) =>
+  new URLSearchParams({
+    token: "legacy-token",
+    team_id: "T0TEST",
+    team_domain: "fake",
+    channel_id: "C0TEST",
+    channel_name: "learning",
+    user_id: fields.user ?? "U0ALICE",
+    user_name: "alice",
+    command: "/roadmap",
+    text: fields.text,
+    api_app_id: "A0TEST",
+    response_url: fields.responseUrl,
+    trigger_id: "1.2.3",
+  }).toString();
+
+export const buttonClickBody = (fields: { actionId: string; value: string; user?: string; responseUrl: string }) =>
+  new URLSearchParams({
+    payload: JSON.stringify({
+      type: "block_actions",
+      api_app_id: "A0TEST",
+      token: "legacy-token",
+      trigger_id: "1.2.3",
+      response_url: fields.responseUrl,
+      team: { id: "T0TEST", domain: "fake" },
+      user: { id: fields.user ?? "U0ALICE", username: "alice", name: "alice", team_id: "T0TEST" },
+      channel: { id: "C0TEST", name: "learning" },
+      container: { type: "message", message_ts: "1.1", channel_id: "C0TEST", is_ephemeral: true },
+      actions: [
+        {
+          type: "button",
+          action_id: fields.actionId,
+          block_id: "b1",
+          value: fields.value,
+          action_ts: "1.2",
+          text: { type: "plain_text", text: "Done" },
+        },
+      ],
+    }),
+  }).toString();
+
+/** All text a message shows, joined, for "does it contain" assertions. */
+export function messageText(message: SlackResponse): string {
+  const parts: string[] = [message.text ?? ""];
+  for (const block of message.blocks ?? []) {
+    if (block.text) parts.push(block.text.text);
+    for (const field of block.fields ?? []) parts.push(field.text);
+    for (const element of block.elements ?? []) {
+      if (typeof element.text === "string") parts.push(element.text);
+      else if (element.text) parts.push(element.text.text);
+      if (element.value) parts.push(element.value);
+    }
+  }
+  return parts.join("\n");
+}
+
+/** Block Kit's documented limits: what Slack itself enforces. */
+export function blockKitViolations(message: SlackResponse): string[] {
+  const problems: string[] = [];
+  const blocks = message.blocks ?? [];
+  if (blocks.length > 50) problems.push(`${blocks.length} blocks`);
+  for (const block of blocks) {
+    if (block.type === "section" && block.text && block.text.text.length > 3000)
+      problems.push(`section text ${block.text.text.length}`);
+    if (block.type === "header" && block.text && block.text.text.length > 150)
+      problems.push(`header ${block.text.text.length}`);
+    if ((block.fields?.length ?? 0) > 10) problems.push(`${block.fields?.length} fields`);
+    for (const field of block.fields ?? []) if (field.text.length > 2000) problems.push(`field ${field.text.length}`);
+    if (block.type === "actions" && (block.elements?.length ?? 0) > 25)
+      problems.push(`${block.elements?.length} elements`);
+    for (const element of block.elements ?? []) {
+      if (element.type === "button") {
+        const label = typeof element.text === "string" ? element.text : (element.text?.text ?? "");
+        if (label.length > 75) problems.push(`button text ${label.length}`);
+        if ((element.value?.length ?? 0) > 2000) problems.push(`button value ${element.value?.length}`);
+        if ((element.action_id?.length ?? 0) > 255) problems.push(`action id ${element.action_id?.length}`);
+      }
+    }
+  }
+  return problems;
+}

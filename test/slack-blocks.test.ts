@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import type { Reply } from "../src/core/reply.ts";
+import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { escapeMrkdwn } from "../src/platforms/slack/mrkdwn.ts";
+import { blockKitViolations, messageText, type SlackResponse } from "./e2e/fake-slack.ts";
+
+const huge: Reply = {
+  private: true,
+  outcome: "ok",
+  share: "stage 1",
+  blocks: [
+    { type: "header", text: "H".repeat(400) },
+    { type: "text", text: `${"word ".repeat(1_500)}<!channel> & more` },
+    {
+      type: "fields",
+      fields: Array.from({ length: 23 }, (_, i) => ({ label: `Field ${i}`, value: "v".repeat(2_500) })),
+    },
+    ...Array.from({ length: 80 }, (_, i) => ({
+      type: "progress" as const,
+      label: `${i}. ${"Stage ".repeat(20)}`,
+      done: i,
+      total: 80,
+    })),
+    {
+      type: "topics",
+      topics: Array.from({ length: 1_000 }, (_, i) => ({
+        id: `topic-${i}`,
+        title: `Topic ${i} ${"long ".repeat(30)}`,
+        level: "required" as const,
+        state: "todo" as const,
+      })),
+    },
+    {
+      type: "actions",
+      buttons: Array.from({ length: 60 }, (_, i) => ({
+        label: `Button ${"x".repeat(100)} ${i}`,
+        command: `done topic-${i}`,
+      })),
+    },
+    { type: "context", text: "c".repeat(5_000) },
+  ],
+};
+
+describe("Reply -> Block Kit", () => {
+  it("GIVEN a reply far past every limit THEN the message stays inside Block Kit and says what was left out", () => {
+    const message = JSON.parse(JSON.stringify(toSlackMessage(huge))) as SlackResponse;
+    expect(blockKitViolations(message)).toEqual([]);
+    expect(message.blocks?.length).toBeLessThanOrEqual(50);
+    expect(messageText(message)).toMatch(/…and \d+ more sections\. Narrow it down with `search <words>`\./);
+    // The buttons at the end survive the cut, Share included.
+    const actions = (message.blocks ?? []).filter((block) => block.type === "actions");
+    expect(actions.flatMap((block) => block.elements ?? []).map((element) => element.action_id)).toContain(
+      "roadmap.share",
+    );
+  });
+
+  it("GIVEN user or content text with mention syntax THEN it is escaped everywhere it lands", () => {
+    const message = toSlackMessage({
+      private: true,
+      outcome: "ok",
+      blocks: [
+        { type: "header", text: "<!channel> header" },
+        { type: "text", text: "<!here> & <@U123>" },
+        { type: "fields", fields: [{ label: "<!everyone>", value: "<#C1>" }] },
+        { type: "topics", topics: [{ id: "x", title: "<!channel>", level: "optional", state: "done", note: "<@U1>" }] },
+        { type: "context", text: "<https://evil.example|click>" },
+      ],
+    });
+    const json = JSON.stringify(message.blocks.filter((block) => block.type !== "header"));
+    expect(json).not.toMatch(/<[!@#h]/);
+    expect(json).toContain("&lt;!here&gt; &amp; &lt;@U123&gt;");
+    expect(message.text).toBe("&lt;!channel&gt; header");
+  });
+
+  it("GIVEN a private shareable reply THEN a Share button follows its own buttons; a public one has none", () => {
+    const buttons = (reply: Reply) =>
+      toSlackMessage(reply).blocks.flatMap((block) => (block.type === "actions" ? block.elements : []));
+    const privateReply: Reply = {
+      private: true,
+      outcome: "ok",
+      share: "topic helm-templating",
+      blocks: [{ type: "actions", buttons: [{ label: "Done", command: "done helm-templating", style: "primary" }] }],
+    };
+    expect(buttons(privateReply).map((button) => ("action_id" in button ? button.action_id : ""))).toEqual([
+      "roadmap.run.0",
+      "roadmap.share",
+    ]);
+    expect(buttons({ ...privateReply, private: false })).toHaveLength(1);
+  });
+
+  it("GIVEN text cut right after an escaped ampersand THEN no half entity is left", () => {
+    const message = toSlackMessage({
+      private: true,
+      outcome: "ok",
+      blocks: [{ type: "context", text: `${"a".repeat(1_896)}&&&&&&` }],
+    });
+    const context = message.blocks[0];
+    const text =
+      context?.type === "context" && context.elements[0] && "text" in context.elements[0]
+        ? context.elements[0].text
+        : "";
+    expect(text).toMatch(/(&amp;)*…$/);
+    expect(text).not.toMatch(/&a?m?p?…$/);
+  });
+
+  it("GIVEN escapeMrkdwn THEN only &, < and > change", () => {
+    expect(escapeMrkdwn("a & b < c > d * _ ` ~")).toBe("a &amp; b &lt; c &gt; d * _ ` ~");
+  });
+});
