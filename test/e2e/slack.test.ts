@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/core/logger.ts";
@@ -140,6 +144,7 @@ describe("Slack over HTTP, through the real Bolt", () => {
       const raw = (await slash(bot, text)).text;
       expect(raw).not.toMatch(/<[!@#]/);
       expect(raw).toContain("&lt;");
+      expect(raw).not.toMatch(/"link_names"|"parse"/);
     }
   });
 
@@ -206,6 +211,41 @@ describe("Slack in Socket Mode", () => {
       expect(ack.response_type).toBe("ephemeral");
     } finally {
       await bot.stop();
+    }
+  });
+});
+
+describe("roadmap-bot start with Slack configured", () => {
+  it("GIVEN the Slack variables THEN the process serves Slack and /healthz, and SIGTERM stops it with exit 0", async () => {
+    const bin = path.resolve(import.meta.dirname, "../../bin/roadmap-bot.js");
+    const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-start-"));
+    const child = spawn(process.execPath, [bin, "start"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...slackEnv(),
+        LOG_LEVEL: "info",
+        STORE_URL: `sqlite://${path.join(dir, "bot.sqlite")}`,
+      },
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let logs = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          logs += chunk.toString();
+          const match = /"port":(\d+)[^\n]*"msg":"http server listening"/.exec(logs);
+          if (match) resolve(Number(match[1]));
+        });
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${logs}`)));
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const reply = await slash({ url: `http://127.0.0.1:${port}` }, "stage 17");
+      expect(messageText(reply.json())).toContain("Stage 17 · ArgoCD");
+      const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
