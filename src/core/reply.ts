@@ -12,6 +12,8 @@ export interface TopicLine {
   state: TopicState;
   /** Extra context shown after the title, e.g. "Stage 17". */
   note?: string;
+  /** One-click action for this topic (Done, or Undo once done), where the platform can show it. */
+  action?: Button;
 }
 
 /** A button is the command it stands for, run as whoever clicks it. */

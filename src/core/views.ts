@@ -28,13 +28,14 @@ export function filledCells(done: number, total: number, width: number): number 
 
 export const stageName = (stage: Stage): string => `Stage ${stage.number} · ${stage.title}`;
 
-export const topicLine = (topic: Topic, progress: UserProgress, note?: string): TopicLine => ({
-  id: topic.id,
-  title: topic.title,
-  level: topic.level,
-  state: stateOf(progress, topic.id),
-  ...(note ? { note } : {}),
-});
+export function topicLine(lookup: RoadmapLookup, topic: Topic, progress: UserProgress, note?: string): TopicLine {
+  const state = stateOf(progress, topic.id);
+  const action: Button =
+    state === "done"
+      ? { label: "Undo", command: lookup.command(`undo ${topic.id}`) }
+      : { label: "Done", command: lookup.command(`done ${topic.id}`) };
+  return { id: topic.id, title: topic.title, level: topic.level, state, action, ...(note ? { note } : {}) };
+}
 
 export const topicButtons = (lookup: RoadmapLookup, topic: Topic): Button[] => [
   { label: "Done", command: lookup.command(`done ${topic.id}`), style: "primary" },

@@ -160,6 +160,7 @@ export interface SlackBlock {
   type: string;
   text?: { type: string; text: string };
   fields?: { type: string; text: string }[];
+  accessory?: { type: string; value?: string; action_id?: string };
   elements?: { type: string; text?: string | { text: string }; value?: string; action_id?: string }[];
 }
 

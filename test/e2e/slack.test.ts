@@ -91,6 +91,14 @@ describe("Slack over HTTP, through the real Bolt", () => {
       expect(text).toContain(title);
     }
     expect(buttonsOf(message).map((button) => button.value)).toEqual(["next", "stage 18", "stage 17"]);
+    const accessories = (message.blocks ?? []).flatMap((block) => (block.accessory ? [block.accessory.value] : []));
+    expect(accessories).toEqual([
+      "done argocd-architecture",
+      "done applicationsets",
+      "done sync-policies-waves",
+      "done argocd-rbac-sso",
+      "done argocd-image-updater",
+    ]);
     expect(blockKitViolations(message)).toEqual([]);
   });
 

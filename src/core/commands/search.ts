@@ -24,7 +24,7 @@ export default {
     return reply(
       [
         { type: "header", text: `Topics for ${quote(arg)}` },
-        { type: "topics", topics: found.map((topic) => topicLine(topic, mine, `stage ${topic.stageNumber}`)) },
+        { type: "topics", topics: found.map((topic) => topicLine(lookup, topic, mine, `stage ${topic.stageNumber}`)) },
         {
           type: "context",
           text: `Open one with \`${lookup.command("topic <id>")}\`, or mark it with \`${lookup.command("done <id>")}\`.`,

@@ -22,7 +22,7 @@ export default {
         { type: "header", text: stageName(stage) },
         { type: "text", text: stage.summary },
         { type: "progress", label: "Your progress", ...countDone(mine, stage.topics) },
-        { type: "topics", topics: stage.topics.map((topic) => topicLine(topic, mine)) },
+        { type: "topics", topics: stage.topics.map((topic) => topicLine(lookup, topic, mine)) },
         {
           type: "actions",
           buttons: [

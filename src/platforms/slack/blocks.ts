@@ -55,6 +55,10 @@ const topicLine = (topic: TopicLine): string =>
   `${stateEmoji[topic.state]} *${escapeMrkdwn(topic.title)}* · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${escapeMrkdwn(topic.id)}\`${topic.note ? ` · ${escapeMrkdwn(topic.note)}` : ""}`;
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
+const safeLine = (text: string): string => withoutBrokenEntity(truncate(text, slackLimits.sectionText));
+
+/** Up to this many topics, each gets its own section and button (a stage has at most a handful). */
+const maxTopicsWithButtons = 12;
 
 function slackButton(button: Button, actionId: string, primary: boolean): SlackButton | undefined {
   if (button.command.length > slackLimits.buttonValue) return undefined;
@@ -98,7 +102,17 @@ function renderBlocks(reply: Reply): KnownBlock[] {
       continue;
     }
     if (block.type === "topics") {
-      pendingLines.push(...block.topics.map(topicLine));
+      // A short list gets a section per topic with its one-click button; a long one stays compact.
+      if (block.topics.length <= maxTopicsWithButtons) {
+        flush();
+        for (const topic of block.topics) {
+          const text = safeLine(topicLine(topic));
+          const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${buttonCount++}`, false);
+          out.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+        }
+      } else {
+        pendingLines.push(...block.topics.map(topicLine));
+      }
       continue;
     }
     flush();
