@@ -2,7 +2,9 @@
  * Slack HTTP throughput: signed `/roadmap stage 17` requests over loopback at a fixed concurrency,
  * to the full bot and, in the same run and through the same load generator, to a bare Bolt app
  * whose handler acks a constant. Both use Bolt's HTTPReceiver, so the ratio bot/bare is what the
- * bot adds on top of Bolt itself (core, store read, Block Kit), not what Bolt costs.
+ * bot adds on top of Bolt itself (core, store read, Block Kit), not what Bolt costs. The load
+ * generator shares this process and its CPU with both servers, so the figures compare the two
+ * targets with each other, not with what a deployed bot can serve.
  *
  *   npx tsx bench/slack.ts [--seconds 3] [--concurrency 16]
  *
@@ -23,8 +25,8 @@ import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack, postSigned, slashCommandBody } from "../test/e2e/fake-slack.ts";
 
 const target = 0.8;
-/** Bare and bot alternate in rounds (order flipping each round) so drift (GC, CPU boost) hits both. */
-const rounds = 3;
+/** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
+const rounds = 4;
 /** Enough people that the bot reads many progress documents, few enough to seed quickly. */
 const users = 300;
 const secret = "bench-signing-secret";
@@ -102,7 +104,7 @@ const line = (name: string, t: Tally): string =>
   `${name.padEnd(24)} ${perSecond(t).toFixed(0).padStart(7)} req/s  p99 ${p99(t.latencies).toFixed(2).padStart(6)} ms` +
   `  (${t.requests} requests in ${t.ms.toFixed(0)} ms)`;
 
-/** Gives each bench user a few done topics (two in stage 17), so their documents are real and differ. */
+/** Gives each bench user three done topics (two in stage 17), so their documents are real and differ. */
 async function seedProgress(bot: RunningBot): Promise<void> {
   const { core } = bot.app;
   const roadmap = core.defaultRoadmap;
@@ -114,7 +116,7 @@ async function seedProgress(bot: RunningBot): Promise<void> {
       const picks = [
         stage17.topics[i % stage17.topics.length],
         stage17.topics[(i + 2) % stage17.topics.length],
-        ...[0, 1, 2].map((k) => roadmap.topics[(i * 7 + k * 31) % roadmap.topics.length]),
+        roadmap.topics[(i * 7) % roadmap.topics.length],
       ];
       // Sequential per user: each `done` is a read-modify-write of that user's one document.
       for (const topic of picks) {
@@ -132,23 +134,21 @@ let bot: RunningBot | undefined;
 let bare: App | undefined;
 try {
   await fake.start();
+  // The bot owns the store from here on: it closes it on stop, and on a failed start too.
   const store = await openStore(`sqlite://${path.join(dir, "bench.sqlite")}`, silentLogger);
-  try {
-    bot = await startBot(
-      loadConfig({
-        SLACK_BOT_TOKEN: "xoxb-bench",
-        SLACK_SIGNING_SECRET: secret,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: "0",
-        CONTENT_DIR: path.join(import.meta.dirname, "..", "content"),
-        LOG_LEVEL: "silent",
-      }),
-      { store },
-    );
-  } catch (error) {
-    await store.close().catch(() => undefined); // the bot owns (and closes) the store once it started
-    throw error;
-  }
+  bot = await startBot(
+    loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-bench",
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: "0",
+      CONTENT_DIR: path.join(import.meta.dirname, "..", "content"),
+      LOG_LEVEL: "silent",
+    }),
+    { store },
+  );
+  // Through the bot's own core rather than HTTP: setup stays quick, and the documents are exactly
+  // what `done` writes.
   await seedProgress(bot);
 
   bare = new App({
@@ -162,34 +162,35 @@ try {
   const bareServer = await bare.start(0);
   const barePort = (bareServer.address() as AddressInfo).port;
 
-  const targets: [Target, Target] = [
-    { name: 'bare Bolt (ack "ok")', url: `http://127.0.0.1:${barePort}/slack/events`, valid: (b) => b === "ok" },
-    {
-      name: "roadmap-bot",
-      url: `http://127.0.0.1:${bot.port}/slack/events`,
-      valid: (b) => b.includes(expectedTitle),
-    },
-  ];
   const responseUrl = fake.responseUrl("bench");
+  const runs = [
+    {
+      to: { name: 'bare Bolt (ack "ok")', url: `http://127.0.0.1:${barePort}/slack/events`, valid: (b) => b === "ok" },
+      warmup: emptyTally(),
+      measured: emptyTally(),
+    },
+    {
+      to: {
+        name: "roadmap-bot",
+        url: `http://127.0.0.1:${bot.port}/slack/events`,
+        valid: (b) => b.includes(expectedTitle),
+      },
+      warmup: emptyTally(),
+      measured: emptyTally(),
+    },
+  ] as const satisfies readonly { to: Target; warmup: Tally; measured: Tally }[];
+  const [bareRun, botRun] = runs;
 
   // Warm-up: both must answer correctly before anything is measured, then run briefly so JIT,
   // connection pools and the store cache are warm. Failures here still fail the run.
-  const warmup = [emptyTally(), emptyTally()];
-  for (const [i, to] of targets.entries()) {
-    const tally = warmup[i] ?? emptyTally();
-    await load(to, 0, tally, responseUrl); // one request per worker: does it answer at all?
-    if (tally.failures === 0) await load(to, Math.min(0.5, seconds / 4), tally, responseUrl);
+  for (const run of runs) {
+    await load(run.to, 0, run.warmup, responseUrl); // one request per worker: does it answer at all?
+    if (run.warmup.failures === 0) await load(run.to, Math.min(0.5, seconds / 4), run.warmup, responseUrl);
   }
-
-  const [bareTally, botTally] = [emptyTally(), emptyTally()];
-  const tallies = [bareTally, botTally];
-  if (warmup.every((t) => t.failures === 0)) {
+  if (runs.every((run) => run.warmup.failures === 0)) {
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        const to = targets[i];
-        const tally = tallies[i];
-        if (to && tally) await load(to, seconds / rounds, tally, responseUrl);
+      for (const run of round % 2 === 0 ? [bareRun, botRun] : [botRun, bareRun]) {
+        await load(run.to, seconds / rounds, run.measured, responseUrl);
       }
     }
   }
@@ -198,18 +199,16 @@ try {
     `roadmap-bot Slack bench: signed \`/roadmap stage 17\` over loopback HTTP, ${concurrency} concurrent, ` +
       `${rounds} rounds x ${(seconds / rounds).toFixed(2)}s per target, ${users} users, SQLite store`,
   );
-  const failures = [...warmup, ...tallies].reduce((sum, t) => sum + t.failures, 0);
-  const firstFailure = [...warmup, ...tallies].find((t) => t.firstFailure)?.firstFailure;
+  const all = runs.flatMap((run) => [run.warmup, run.measured]);
+  const failures = all.reduce((sum, t) => sum + t.failures, 0);
   if (failures > 0) {
-    console.error(`bench failed: ${failures} bad response(s); first: ${firstFailure}`);
+    console.error(`bench failed: ${failures} bad response(s); first: ${all.find((t) => t.firstFailure)?.firstFailure}`);
     process.exitCode = 1;
   } else {
-    console.log(line(targets[0].name, bareTally));
-    console.log(line(targets[1].name, botTally));
-    const ratio = perSecond(botTally) / perSecond(bareTally);
-    console.log(
-      `ratio bot/bare-bolt: ${ratio.toFixed(2)} (target >= ${target}: ${ratio >= target ? "met" : "NOT met"})`,
-    );
+    for (const run of runs) console.log(line(run.to.name, run.measured));
+    // The verdict reads the printed figure, so "0.80" never comes with "NOT met".
+    const ratio = (perSecond(botRun.measured) / perSecond(bareRun.measured)).toFixed(2);
+    console.log(`ratio bot/bare-bolt: ${ratio} (target >= ${target}: ${Number(ratio) >= target ? "met" : "NOT met"})`);
   }
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -50,7 +50,11 @@ export interface RunningBot {
  * Slack's HTTP mode). stop() closes the server, disconnects platforms, then closes the store.
  */
 export async function startBot(config: Config, overrides: AppOverrides = {}): Promise<RunningBot> {
-  const app = await createApp(config, "info", overrides);
+  const app = await createApp(config, "info", overrides).catch(async (error: unknown) => {
+    // The bot owns the store it was given: close it whatever failed, so callers never have to.
+    await overrides.store?.close().catch(() => undefined);
+    throw error;
+  });
   const slack = config.slack
     ? new SlackAdapter({
         core: app.core,

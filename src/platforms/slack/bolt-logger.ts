@@ -16,8 +16,11 @@ export function boltLogger(logger: PinoLogger): SlackLogger {
   const child = logger.child({ component: "bolt" });
   const say =
     (level: "debug" | "info" | "warn" | "error") =>
-    (...message: unknown[]) =>
+    (...message: unknown[]) => {
+      // Bolt logs per request at debug level; skip building the text unless it will be written.
+      if (!child.isLevelEnabled(level)) return;
       child[level]({}, message.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" "));
+    };
   return {
     debug: say("debug"),
     info: say("info"),

@@ -1,5 +1,4 @@
 import type { RequestListener } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import { App, HTTPReceiver, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
@@ -57,6 +56,8 @@ export class SlackAdapter {
       receiver: this.receiver,
       logger: slackLogger,
       clientOptions,
+      // The bot keeps no conversation state in Bolt; its store-per-request middleware is pure cost.
+      convoStore: false,
       // auth.test runs in start(), where a failure is reported instead of becoming an unhandled rejection.
       deferInitialization: true,
     });
@@ -99,7 +100,13 @@ export class SlackAdapter {
 
     this.app.command("/roadmap", async ({ command, ack, respond }) => {
       const answer = core.handle({ text: command.text, who: whoFromCommand(command) });
-      const quick = await Promise.race([answer, sleep(this.deferAfterMs).then(() => undefined)]);
+      // The timer is cleared as soon as the answer is ready, so fast answers leave nothing pending.
+      let timer: NodeJS.Timeout | undefined;
+      const deferred = new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, this.deferAfterMs, undefined);
+      });
+      const quick = await Promise.race([answer, deferred]);
+      clearTimeout(timer);
       if (quick) {
         await ack(toSlackMessage(quick));
         return;
