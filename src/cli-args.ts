@@ -3,7 +3,7 @@
  * `roadmap-bot ask stage -1` asks about stage -1 instead of failing on an unknown "-1" option.
  */
 
-export const personOptions = ["user", "name", "team", "channel"] as const;
+export const personOptions = ["user", "name", "team", "channel", "guild"] as const;
 export type PersonOption = (typeof personOptions)[number];
 
 export interface CliArgs {

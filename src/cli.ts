@@ -4,10 +4,14 @@ import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
-import { commandWords } from "./core/commands/index.ts";
+import { commands, commandWords } from "./core/commands/index.ts";
+import { defaultRoadmapId } from "./core/core.ts";
 import { type App, createApp, startBot } from "./main.ts";
 import { ConsoleAdapter } from "./platforms/console/console-adapter.ts";
 import { renderText } from "./platforms/console/render-text.ts";
+import { roadmapCommandData } from "./platforms/discord/command-data.ts";
+import { inviteUrl } from "./platforms/discord/invite.ts";
+import { registerCommands } from "./platforms/discord/register.ts";
 import { StoreError } from "./store/store.ts";
 
 /** Exit codes of the public contract: 0 success, 1 a user error, 2 an internal or config error. */
@@ -20,6 +24,8 @@ Commands:
   console                    Chat with the bot in this terminal
   ask "<text>"               Run one command and print the reply (exit 0 ok, 1 user error, 2 internal)
   lint-content [PATH]        Check roadmap files: a folder or one file (default: CONTENT_DIR)
+  register-discord [--guild ID]
+                             Register /roadmap with Discord (one guild, or globally) and print the invite URL
 
 Options for console and ask:
   --user ID      who you are (default: your login name)
@@ -76,8 +82,8 @@ async function consoleChat(who: Who): Promise<number> {
 /** Serves every configured platform until SIGTERM or SIGINT; with none, it is the console chat. */
 async function start(args: CliArgs): Promise<number> {
   const config = loadConfig();
-  if (!config.slack) {
-    process.stderr.write("No Slack credentials are set, so roadmap-bot chats here in the terminal.\n");
+  if (!config.slack && !config.discord) {
+    process.stderr.write("No Slack or Discord credentials are set, so roadmap-bot chats here in the terminal.\n");
     return consoleChat(whoFrom(args));
   }
   const bot = await startBot(config);
@@ -87,6 +93,28 @@ async function start(args: CliArgs): Promise<number> {
   });
   bot.app.logger.info({}, "shutting down");
   await bot.stop();
+  return 0;
+}
+
+/** Registers /roadmap from the same command metadata the core uses, and prints how to invite the bot. */
+async function registerDiscord(guildId: string | undefined): Promise<number> {
+  const config = loadConfig();
+  if (!config.discord)
+    throw new ConfigError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the Discord commands");
+  const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
+  if (!content.ok) throw new ContentError(content.problems);
+  const stageCount =
+    content.roadmaps.find((roadmap) => roadmap.id === defaultRoadmapId)?.stages.length ??
+    content.roadmaps[0]?.stages.length ??
+    1;
+  const registration = await registerCommands(
+    config.discord,
+    roadmapCommandData(commands, stageCount),
+    guildId ?? config.discord.guildId,
+  );
+  process.stdout.write(
+    `Registered /roadmap (${registration.scope}).\nInvite the bot: ${inviteUrl(config.discord.applicationId)}\n`,
+  );
   return 0;
 }
 
@@ -124,6 +152,8 @@ async function run(argv: string[]): Promise<number> {
       return consoleChat(whoFrom(args));
     case "start":
       return start(args);
+    case "register-discord":
+      return registerDiscord(args.options.guild);
     case "lint-content":
       return lintContent(args.rest[0] ?? loadConfig().contentDir);
     case undefined:

@@ -10,6 +10,11 @@ const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"]
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` });
 
+const snowflake = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, { message: "must be a Discord id (17 to 20 digits)" });
+
 const envSchema = z.object({
   STORE_URL: z
     .string()
@@ -38,6 +43,14 @@ const envSchema = z.object({
     .startsWith("xapp-", { message: "must be an app-level token starting with xapp-" })
     .optional(),
   SLACK_API_URL: httpUrl("https://slack.com/api/").default("https://slack.com/api/"),
+  DISCORD_TOKEN: z.string().trim().min(1).optional(),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: httpUrl("https://discord.com/api").default("https://discord.com/api"),
+  DISCORD_REGISTER_ON_START: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -47,6 +60,16 @@ export type SlackConfig =
   | { mode: "http"; botToken: string; signingSecret: string; apiUrl: string }
   | { mode: "socket"; botToken: string; appToken: string; signingSecret: string | undefined; apiUrl: string };
 
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Register commands to this guild (instant) instead of globally. */
+  guildId: string | undefined;
+  /** REST base without the version ("https://discord.com/api"). */
+  apiUrl: string;
+  registerOnStart: boolean;
+}
+
 export interface Config {
   storeUrl: string;
   contentDir: string;
@@ -55,6 +78,8 @@ export interface Config {
   logLevel: LogLevel | undefined;
   /** Undefined when no Slack variable is set: Slack is off. */
   slack: SlackConfig | undefined;
+  /** Undefined when no Discord variable is set: Discord is off. */
+  discord: DiscordConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +112,25 @@ function slackConfig(vars: Vars): SlackConfig | undefined {
   return { mode: "http", botToken, signingSecret, apiUrl };
 }
 
+function discordConfig(vars: Vars): DiscordConfig | undefined {
+  const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = vars;
+  if (!token && !applicationId) return undefined;
+  if (!token)
+    throw new ConfigError("Discord is half configured: set DISCORD_TOKEN (Developer Portal > Bot > Reset Token)");
+  if (!applicationId) {
+    throw new ConfigError(
+      "Discord is half configured: set DISCORD_APPLICATION_ID (Developer Portal > General Information)",
+    );
+  }
+  return {
+    token,
+    applicationId,
+    guildId: vars.DISCORD_GUILD_ID,
+    apiUrl: vars.DISCORD_API_URL.replace(/\/+$/, ""),
+    registerOnStart: vars.DISCORD_REGISTER_ON_START,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
@@ -103,5 +147,6 @@ export function loadConfig(env: Env = process.env): Config {
     port: vars.PORT,
     logLevel: vars.LOG_LEVEL,
     slack: slackConfig(vars),
+    discord: discordConfig(vars),
   };
 }

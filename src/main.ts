@@ -6,6 +6,7 @@ import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
+import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { openStore } from "./store/open-store.ts";
@@ -22,8 +23,9 @@ export interface App {
 export interface AppOverrides {
   /** Used instead of STORE_URL (tests pass a slow or failing store). */
   store?: Store;
-  /** Slack's defer threshold (tests shorten it). */
+  /** Slack's and Discord's defer thresholds (tests shorten them). */
   slackDeferAfterMs?: number;
+  discordDeferAfterMs?: number;
 }
 
 export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
@@ -39,6 +41,7 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
 export interface RunningBot {
   app: App;
   slack: SlackAdapter | undefined;
+  discord: DiscordAdapter | undefined;
   server: Server;
   /** The HTTP port in use (PORT, or the one picked when PORT is 0). */
   port: number;
@@ -63,9 +66,21 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
         ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
       })
     : undefined;
+  const discord = config.discord
+    ? new DiscordAdapter({
+        core: app.core,
+        config: config.discord,
+        logger: app.logger,
+        store: app.store,
+        ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
+      })
+    : undefined;
   try {
     await slack?.start();
+    await discord?.start();
   } catch (error) {
+    await slack?.stop().catch(() => undefined);
+    await discord?.stop().catch(() => undefined);
     await app.close();
     throw error;
   }
@@ -74,19 +89,24 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     ...(slackEvents ? { slackEvents } : {}),
     ready: async () => {
       await app.store.get("readiness-probe");
-      return true;
+      return discord === undefined || discord.connected;
     },
   });
   const port = await listen(server, config.port);
-  app.logger.info({ port, slack: config.slack?.mode ?? "off" }, "http server listening");
+  app.logger.info(
+    { port, slack: config.slack?.mode ?? "off", discord: discord ? "on" : "off" },
+    "http server listening",
+  );
   return {
     app,
     slack,
+    discord,
     server,
     port,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await slack?.stop();
+      await discord?.stop();
       await app.close();
     },
   };

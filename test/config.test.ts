@@ -9,6 +9,7 @@ describe("configuration", () => {
       port: 3000,
       logLevel: undefined,
       slack: undefined,
+      discord: undefined,
     });
   });
 
@@ -49,6 +50,31 @@ describe("configuration", () => {
     [{ STORE_URL: "mysql://db" }, "STORE_URL must be sqlite://PATH or redis://HOST:PORT"],
     [{ SLACK_API_URL: "ftp://x" }, "SLACK_API_URL must be an http(s) URL"],
   ])("GIVEN %j THEN the error names what to set: %s", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("GIVEN a Discord token and application id THEN Discord is on, globally registered, API without trailing slash", () => {
+    expect(
+      loadConfig({
+        DISCORD_TOKEN: "t",
+        DISCORD_APPLICATION_ID: "123456789012345678",
+        DISCORD_API_URL: "http://127.0.0.1:9/api/",
+      }).discord,
+    ).toEqual({
+      token: "t",
+      applicationId: "123456789012345678",
+      guildId: undefined,
+      apiUrl: "http://127.0.0.1:9/api",
+      registerOnStart: false,
+    });
+  });
+
+  it.each([
+    [{ DISCORD_TOKEN: "t" }, "set DISCORD_APPLICATION_ID"],
+    [{ DISCORD_APPLICATION_ID: "123456789012345678" }, "set DISCORD_TOKEN"],
+    [{ DISCORD_TOKEN: "t", DISCORD_APPLICATION_ID: "abc" }, "DISCORD_APPLICATION_ID must be a Discord id"],
+    [{ DISCORD_REGISTER_ON_START: "yes" }, "DISCORD_REGISTER_ON_START must be true or false"],
+  ])("GIVEN %j THEN the Discord error names what to set: %s", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 

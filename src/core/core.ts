@@ -90,6 +90,14 @@ export class Core {
     return parsed.ok && buttonCommands.has(parsed.value.command.name);
   }
 
+  /** Finding and suggesting stages and topics of a roadmap (the default one unless named). */
+  lookup(roadmapId?: string): RoadmapLookup {
+    return (
+      this.lookups.get(roadmapId ?? this.defaultRoadmap.id) ??
+      (this.lookups.get(this.defaultRoadmap.id) as RoadmapLookup)
+    );
+  }
+
   get defaultRoadmap(): Roadmap {
     return this.roadmaps[0] as Roadmap;
   }

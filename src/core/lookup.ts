@@ -74,6 +74,20 @@ export class RoadmapLookup {
     return this.topicIndex.search(query, limit);
   }
 
+  /** Autocomplete for a stage: numbers by their digits ("1" -> 1, 10-19), names by the search ranking. */
+  suggestStages(query: string, limit: number): Stage[] {
+    const typed = query.normalize("NFKC").trim();
+    if (typed === "") return this.roadmap.stages.slice(0, limit);
+    if (/^\d+$/.test(typed))
+      return this.roadmap.stages.filter((stage) => String(stage.number).startsWith(typed)).slice(0, limit);
+    return this.stageIndex.search(typed, limit);
+  }
+
+  /** Autocomplete for a topic: the search ranking, or the roadmap's first topics before anything is typed. */
+  suggestTopics(query: string, limit: number): Topic[] {
+    return query.trim() === "" ? this.roadmap.topics.slice(0, limit) : this.topicIndex.search(query, limit);
+  }
+
   private unwrap<T>(
     resolution: Resolution<T>,
     query: string,

@@ -10,4 +10,7 @@ const part = (id: string): string => encodeURIComponent(id.toWellFormed());
 export const keys = {
   progress: (roadmapId: string, person: Person): string =>
     `progress:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
+  /** The hash of the Discord command data last registered, per application and guild ("global"). */
+  discordCommandsHash: (applicationId: string, scope: string): string =>
+    `discord-commands:${part(applicationId)}:${part(scope)}`,
 };

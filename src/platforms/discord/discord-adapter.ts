@@ -1,0 +1,159 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+} from "discord.js";
+import type { Logger as PinoLogger } from "pino";
+import type { DiscordConfig } from "../../config.ts";
+import type { Core } from "../../core/core.ts";
+import type { Reply } from "../../core/reply.ts";
+import { truncate } from "../../core/text.ts";
+import type { Store } from "../../store/store.ts";
+import { roadmapCommandData, stageOptionName } from "./command-data.ts";
+import { customIdPrefix, type DiscordMessage, toDiscordMessage } from "./messages.ts";
+import { registerIfChanged } from "./register.ts";
+import { whoFromInteraction } from "./who.ts";
+
+export interface DiscordAdapterOptions {
+  core: Core;
+  config: DiscordConfig;
+  logger: PinoLogger;
+  /** Where the registered command data's hash is kept (DISCORD_REGISTER_ON_START). */
+  store: Store;
+  /** How long an answer may take before the bot defers (Discord allows 3 s for the first response). */
+  deferAfterMs?: number;
+}
+
+const maxChoices = 25;
+const invalidButton = "That button is not one of mine, or it is out of date. Type `/roadmap help` to start again.";
+
+/** Discord wants 1-100 characters per choice name; cut cleanly between characters. */
+const choiceName = (text: string) => truncate(text, 100);
+
+/**
+ * Discord through discord.js: `/roadmap <subcommand>` with typed options and autocomplete, and
+ * the reply buttons. One gateway connection with the Guilds intent only: interactions need no more.
+ */
+export class DiscordAdapter {
+  readonly client: Client;
+  private readonly deferAfterMs: number;
+
+  constructor(private readonly options: DiscordAdapterOptions) {
+    this.deferAfterMs = options.deferAfterMs ?? 2_000;
+    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.config.apiUrl } });
+    // Without an error listener, an error event would crash the process.
+    this.client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));
+    this.client.on(Events.ShardDisconnect, (_, shard) =>
+      options.logger.warn({ shard }, "discord gateway disconnected; reconnecting"),
+    );
+    this.client.on(Events.InteractionCreate, (interaction) => {
+      this.handle(interaction).catch((error: unknown) =>
+        options.logger.error({ err: error }, "discord interaction failed"),
+      );
+    });
+  }
+
+  async start(): Promise<void> {
+    const { config, core, store, logger } = this.options;
+    if (config.registerOnStart) {
+      await registerIfChanged(
+        config,
+        roadmapCommandData(core.commands, core.defaultRoadmap.stages.length),
+        store,
+        logger,
+      );
+    }
+    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
+    await this.client.login(config.token);
+    await ready;
+    logger.info({ user: this.client.user?.tag }, "discord connected");
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  get connected(): boolean {
+    return this.client.isReady();
+  }
+
+  private async handle(interaction: Interaction): Promise<void> {
+    if (interaction.isAutocomplete()) return this.autocomplete(interaction);
+    if (interaction.isChatInputCommand() && interaction.commandName === "roadmap") return this.command(interaction);
+    if (interaction.isButton()) return this.click(interaction);
+  }
+
+  /** The subcommand and its one option, as the text grammar every platform shares. */
+  private commandText(interaction: ChatInputCommandInteraction): string {
+    const name = interaction.options.getSubcommand(true);
+    const value = interaction.options.data[0]?.options?.[0]?.value;
+    return value === undefined ? name : `${name} ${String(value)}`;
+  }
+
+  private async command(interaction: ChatInputCommandInteraction): Promise<void> {
+    const answer = this.options.core.handle({
+      text: this.commandText(interaction),
+      who: whoFromInteraction(interaction),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deferred = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, this.deferAfterMs, undefined);
+    });
+    const quick = await Promise.race([answer, deferred]);
+    clearTimeout(timer);
+    if (quick) {
+      await interaction.reply(toDiscordMessage(quick));
+      return;
+    }
+    // Slow store: acknowledge inside Discord's 3 seconds, then fill the answer in.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const { flags: _ephemeralAlreadySet, ...message } = toDiscordMessage(await answer);
+    await interaction.editReply(message);
+  }
+
+  private async click(interaction: ButtonInteraction): Promise<void> {
+    const { customId } = interaction;
+    const share = customId.startsWith(customIdPrefix.share);
+    const command = share
+      ? customId.slice(customIdPrefix.share.length)
+      : customId.startsWith(customIdPrefix.run)
+        ? customId.slice(customIdPrefix.run.length)
+        : undefined;
+    if (command === undefined || !this.options.core.isButtonCommand(command)) {
+      await interaction.reply({
+        content: invalidButton,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: { parse: [] },
+      });
+      return;
+    }
+    const answer = await this.options.core.handle({ text: command, who: whoFromInteraction(interaction) });
+    const shown: Reply = share && answer.outcome === "ok" ? { ...answer, private: false } : answer;
+    await interaction.reply(toDiscordMessage(shown) satisfies DiscordMessage);
+  }
+
+  private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const lookup = this.options.core.lookup();
+    const typed = String(focused.value);
+    if (focused.name === stageOptionName) {
+      await interaction.respond(
+        lookup
+          .suggestStages(typed, maxChoices)
+          .map((stage) => ({ name: choiceName(`${stage.number} · ${stage.title}`), value: stage.number })),
+      );
+      return;
+    }
+    await interaction.respond(
+      lookup.suggestTopics(typed, maxChoices).map((topic) => ({
+        name: choiceName(`${topic.title} · stage ${topic.stageNumber}`),
+        value: topic.id,
+      })),
+    );
+  }
+}

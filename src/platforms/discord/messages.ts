@@ -1,0 +1,223 @@
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+  MessageFlags,
+} from "discord.js";
+import type { Block, Button, Reply, TopicLine } from "../../core/reply.ts";
+import { truncate } from "../../core/text.ts";
+import { filledCells, levelLabel } from "../../core/views.ts";
+import type { TopicState } from "../../progress/model.ts";
+import { percent } from "../../progress/summary.ts";
+
+/** Discord's limits, with budgets a little under them where the sum over a message matters. */
+export const discordLimits = {
+  content: 2_000,
+  embeds: 10,
+  embedTitle: 256,
+  embedDescription: 4_000, // documented 4096
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1_024,
+  footer: 2_048,
+  embedsTotal: 5_800, // documented 6000 across all embeds of a message
+  rows: 5,
+  buttonsPerRow: 5,
+  customId: 100,
+  buttonLabel: 80,
+} as const;
+
+/** Custom ids carry the command a button runs: `rb:run:done helm-templating`, `rb:share:stage 17`. */
+export const customIdPrefix = { run: "rb:run:", share: "rb:share:" } as const;
+
+const colors = { ok: 0x5865f2, "user-error": 0xf0b232, "internal-error": 0xda373c } as const;
+const stateEmoji: Record<TopicState, string> = { done: "✅", learning: "📖", skipped: "⏭️", todo: "⬜" };
+const levelBadge = { required: "🔴", recommended: "🟡", optional: "⚪" } as const;
+
+const bar = (done: number, total: number): string => {
+  const filled = filledCells(done, total, 10);
+  return `${"▰".repeat(filled)}${"▱".repeat(10 - filled)}`;
+};
+
+const topicLine = (topic: TopicLine): string =>
+  `${stateEmoji[topic.state]} **${escapeMarkdown(topic.title)}** · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${topic.id}\`${topic.note ? ` · ${escapeMarkdown(topic.note)}` : ""}`;
+
+const progressLine = (block: Extract<Block, { type: "progress" }>): string =>
+  `\`${bar(block.done, block.total)}\` ${block.done}/${block.total} · ${percent(block.done, block.total)}%  ${escapeMarkdown(block.label)}`;
+
+export interface DiscordMessage {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+  flags?: MessageFlags.Ephemeral;
+  /** Always empty: nothing a person typed or a roadmap says can ping anyone. */
+  allowedMentions: { parse: [] };
+}
+
+type ActionStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;
+
+function button(target: Button, prefix: string, style: ActionStyle): APIButtonComponent | undefined {
+  const customId = `${prefix}${target.command}`;
+  if (customId.length > discordLimits.customId) return undefined;
+  return {
+    type: ComponentType.Button,
+    style,
+    custom_id: customId,
+    label: truncate(target.label, discordLimits.buttonLabel),
+  };
+}
+
+/** Buttons in rows of five, at most five rows, each custom id once (Discord rejects repeats). */
+function rows(buttons: APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] {
+  const seen = new Set<string>();
+  const unique = buttons.filter((b) => "custom_id" in b && !seen.has(b.custom_id) && seen.add(b.custom_id));
+  const result: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < unique.length && result.length < discordLimits.rows; i += discordLimits.buttonsPerRow) {
+    result.push({ type: ComponentType.ActionRow, components: unique.slice(i, i + discordLimits.buttonsPerRow) });
+  }
+  return result;
+}
+
+/** Fields may use at most this share of the 6000 characters a message's embeds can hold. */
+const fieldsBudget = 2_500;
+const footerBudget = 500;
+
+/**
+ * Lays a reply out as embeds inside Discord's limits: fields up to their budget, then description
+ * lines over as many embeds as fit, ending with a line saying how much was left out.
+ */
+function embedsFor(
+  title: string | undefined,
+  lines: string[],
+  allFields: NonNullable<APIEmbed["fields"]>,
+  footerText: string | undefined,
+  color: number,
+): APIEmbed[] {
+  const heading = title === undefined ? undefined : truncate(title, discordLimits.embedTitle);
+  const footer = footerText === undefined ? undefined : truncate(footerText, footerBudget);
+  let fieldChars = 0;
+  const fields = allFields.filter((field) => {
+    fieldChars += field.name.length + field.value.length;
+    return fieldChars <= fieldsBudget;
+  });
+  const dropped = allFields.length - fields.length;
+  let total = (heading?.length ?? 0) + (footer?.length ?? 0) + Math.min(fieldChars, fieldsBudget);
+  const notice = (left: number) => `…and ${left} more. Narrow it down with \`search <words>\`.`;
+  const embeds: APIEmbed[] = [];
+  let current: string[] = dropped > 0 ? [`…and ${dropped} more fields.`] : [];
+  let currentLength = current.join("\n").length;
+  let left = 0;
+  for (const [index, raw] of lines.entries()) {
+    const line = truncate(raw, discordLimits.embedDescription);
+    // Keep room for the notice line in the last embed and the total across embeds.
+    if (total + line.length + 1 > discordLimits.embedsTotal - 80) {
+      left = lines.length - index;
+      break;
+    }
+    if (currentLength + line.length + 1 > discordLimits.embedDescription) {
+      if (embeds.length + 1 >= discordLimits.embeds) {
+        left = lines.length - index;
+        break;
+      }
+      embeds.push({ description: current.join("\n"), color });
+      current = [];
+      currentLength = 0;
+    }
+    current.push(line);
+    currentLength += line.length + 1;
+    total += line.length + 1;
+  }
+  if (left > 0) current.push(notice(left));
+  embeds.push(current.length > 0 ? { description: current.join("\n"), color } : { color });
+  const first = embeds[0] as APIEmbed;
+  if (heading) first.title = heading;
+  if (fields.length > 0) first.fields = fields;
+  if (footer) (embeds.at(-1) as APIEmbed).footer = { text: footer };
+  return embeds;
+}
+
+/**
+ * Reply -> a Discord message: an embed (title, lines, fields, footer) plus button rows, ephemeral
+ * when private, inside Discord's limits, and never able to mention anyone.
+ */
+export function toDiscordMessage(reply: Reply): DiscordMessage {
+  const flags = reply.private ? { flags: MessageFlags.Ephemeral as const } : {};
+  if (reply.outcome !== "ok") {
+    const text = reply.blocks.map((block) => ("text" in block ? block.text : "")).join("\n");
+    return {
+      content: truncate(text, discordLimits.content),
+      embeds: [],
+      components: [],
+      allowedMentions: { parse: [] },
+      ...flags,
+    };
+  }
+  let title: string | undefined;
+  const lines: string[] = [];
+  const fields: NonNullable<APIEmbed["fields"]> = [];
+  const footers: string[] = [];
+  const buttons: APIButtonComponent[] = [];
+  const topicButtons: APIButtonComponent[] = [];
+  for (const block of reply.blocks) {
+    switch (block.type) {
+      case "header":
+        if (title === undefined) title = block.text;
+        else lines.push(`**${escapeMarkdown(block.text)}**`);
+        break;
+      case "text":
+        lines.push(...block.text.split("\n"));
+        break;
+      case "progress":
+        lines.push(progressLine(block));
+        break;
+      case "topics":
+        lines.push(...block.topics.map(topicLine));
+        for (const topic of block.topics) {
+          const action =
+            topic.action &&
+            button(
+              { ...topic.action, label: `${topic.action.label}: ${topic.title}` },
+              customIdPrefix.run,
+              ButtonStyle.Secondary,
+            );
+          if (action) topicButtons.push(action);
+        }
+        break;
+      case "fields":
+        for (const field of block.fields.slice(0, discordLimits.fields - fields.length)) {
+          fields.push({
+            name: truncate(field.label, discordLimits.fieldName),
+            value: truncate(field.value, discordLimits.fieldValue),
+            inline: true,
+          });
+        }
+        break;
+      case "context":
+        footers.push(block.text.replaceAll("`", ""));
+        break;
+      case "actions":
+        for (const target of block.buttons) {
+          const made = button(
+            target,
+            customIdPrefix.run,
+            target.style === "primary" ? ButtonStyle.Primary : ButtonStyle.Secondary,
+          );
+          if (made) buttons.push(made);
+        }
+        break;
+    }
+  }
+  if (reply.private && reply.share) {
+    const share = button({ label: "Share", command: reply.share }, customIdPrefix.share, ButtonStyle.Success);
+    if (share) buttons.push(share);
+  }
+  return {
+    embeds: embedsFor(title, lines, fields, footers.join(" · ") || undefined, colors.ok),
+    components: rows([...buttons, ...topicButtons]),
+    allowedMentions: { parse: [] },
+    ...flags,
+  };
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { commands } from "../src/core/commands/index.ts";
+import type { Reply } from "../src/core/reply.ts";
+import { commandDataHash, roadmapCommandData } from "../src/platforms/discord/command-data.ts";
+import { invitePermissions, inviteUrl } from "../src/platforms/discord/invite.ts";
+import { toDiscordMessage } from "../src/platforms/discord/messages.ts";
+import { discordViolations } from "./e2e/discord-limits.ts";
+
+describe("Discord command data", () => {
+  const data = roadmapCommandData(commands, 26);
+  const nameRule = /^[-_\p{Ll}\p{N}]{1,32}$/u;
+
+  it("GIVEN the core's commands THEN /roadmap has one subcommand each, with valid names and descriptions", () => {
+    expect(data.name).toBe("roadmap");
+    expect(data.options?.map((option) => option.name)).toEqual(commands.map((command) => command.name));
+    expect(data.options?.length).toBeLessThanOrEqual(25);
+    for (const sub of data.options ?? []) {
+      expect(sub.name).toMatch(nameRule);
+      expect(sub.description.length).toBeGreaterThan(0);
+      expect(sub.description.length).toBeLessThanOrEqual(100);
+      const options = "options" in sub ? (sub.options ?? []) : [];
+      expect(options.length).toBeLessThanOrEqual(25);
+      for (const option of options) {
+        expect(option.name).toMatch(nameRule);
+        expect(option.description.length).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+
+  it("GIVEN the stage subcommand THEN its option is an integer 1..26 with autocomplete; topics autocomplete too", () => {
+    const sub = (name: string) => data.options?.find((option) => option.name === name);
+    const stage = sub("stage");
+    expect(stage && "options" in stage && stage.options?.[0]).toMatchObject({
+      name: "number",
+      type: 4,
+      required: true,
+      min_value: 1,
+      max_value: 26,
+      autocomplete: true,
+    });
+    const done = sub("done");
+    expect(done && "options" in done && done.options?.[0]).toMatchObject({
+      name: "topic",
+      type: 3,
+      autocomplete: true,
+    });
+  });
+
+  it("GIVEN the same data twice THEN the hash is the same; any change alters it", () => {
+    expect(commandDataHash(roadmapCommandData(commands, 26))).toBe(commandDataHash(data));
+    expect(commandDataHash(roadmapCommandData(commands, 27))).not.toBe(commandDataHash(data));
+  });
+
+  it("GIVEN an application id THEN the invite URL asks for bot + applications.commands and the computed permissions", () => {
+    const url = new URL(inviteUrl("123456789012345678"));
+    expect(url.searchParams.get("scope")).toBe("bot applications.commands");
+    expect(url.searchParams.get("permissions")).toBe(invitePermissions.bitfield.toString());
+    expect(invitePermissions.toArray()).toEqual([
+      "ViewChannel",
+      "SendMessages",
+      "EmbedLinks",
+      "CreatePublicThreads",
+      "SendMessagesInThreads",
+    ]);
+  });
+});
+
+describe("Reply -> Discord message", () => {
+  const huge: Reply = {
+    private: true,
+    outcome: "ok",
+    share: "stage 1",
+    blocks: [
+      { type: "header", text: "H".repeat(400) },
+      { type: "text", text: "@everyone <@&123> ".repeat(400) },
+      {
+        type: "fields",
+        fields: Array.from({ length: 40 }, (_, i) => ({ label: `F${i} ${"n".repeat(300)}`, value: "v".repeat(2_000) })),
+      },
+      ...Array.from({ length: 80 }, (_, i) => ({
+        type: "progress" as const,
+        label: `${i}. ${"Stage ".repeat(20)}`,
+        done: i,
+        total: 80,
+      })),
+      {
+        type: "topics",
+        topics: Array.from({ length: 300 }, (_, i) => ({
+          id: `topic-${i}`,
+          title: `Topic ${i} ${"long ".repeat(30)}`,
+          level: "required" as const,
+          state: "todo" as const,
+          action: { label: "Done", command: `done topic-${i}` },
+        })),
+      },
+      {
+        type: "actions",
+        buttons: Array.from({ length: 40 }, (_, i) => ({
+          label: `B ${"x".repeat(100)} ${i}`,
+          command: `done topic-${i % 7}`,
+        })),
+      },
+      { type: "context", text: "c".repeat(5_000) },
+    ],
+  };
+
+  it("GIVEN a reply far past every limit THEN the message fits Discord's limits and says what was left out", () => {
+    const message = toDiscordMessage(huge);
+    expect(discordViolations(message)).toEqual([]);
+    expect(message.embeds.at(-1)?.description).toMatch(/…and \d+ more\. Narrow it down with `search <words>`\.$/);
+    expect(message.allowedMentions).toEqual({ parse: [] });
+    expect(message.flags).toBe(64);
+  });
+
+  it("GIVEN a user error THEN it is plain content, ephemeral, mentioning no one", () => {
+    const message = toDiscordMessage({
+      private: true,
+      outcome: "user-error",
+      blocks: [{ type: "text", text: "No stage matches “@everyone”." }],
+    });
+    expect(message).toEqual({
+      content: "No stage matches “@everyone”.",
+      embeds: [],
+      components: [],
+      allowedMentions: { parse: [] },
+      flags: 64,
+    });
+  });
+});

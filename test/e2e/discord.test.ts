@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { commands } from "../../src/core/commands/index.ts";
+import { silentLogger } from "../../src/core/logger.ts";
+import { type RunningBot, startBot } from "../../src/main.ts";
+import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts";
+import { registerCommands, registerIfChanged } from "../../src/platforms/discord/register.ts";
+import { openMemoryStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { contentDir } from "../helpers.ts";
+import { discordViolations } from "./discord-limits.ts";
+import {
+  APP_ID,
+  autocomplete,
+  BOB,
+  buttonClick,
+  type CallbackBody,
+  chatInput,
+  FakeDiscord,
+  GUILD_ID,
+  type MessageBody,
+  user,
+} from "./fake-discord.ts";
+
+const fake = new FakeDiscord();
+beforeAll(() => fake.start());
+afterAll(() => fake.stop());
+
+const discordEnv = () => ({
+  DISCORD_TOKEN: "fake-token",
+  DISCORD_APPLICATION_ID: APP_ID,
+  DISCORD_API_URL: fake.apiUrl,
+  PORT: "0",
+  CONTENT_DIR: contentDir,
+  LOG_LEVEL: "silent",
+});
+
+const startDiscordBot = (store: Store = openMemoryStore(silentLogger), deferAfterMs?: number) =>
+  startBot(loadConfig(discordEnv()), {
+    store,
+    ...(deferAfterMs === undefined ? {} : { discordDeferAfterMs: deferAfterMs }),
+  });
+
+/** Runs `/roadmap <subcommand>` as a member and resolves with the interaction callback body. */
+async function slash(subcommand: string, option?: { name: string; type: number; value: string | number }, who = {}) {
+  const payload = await fake.interaction(chatInput({ subcommand, options: option ? [option] : [], ...who }));
+  return fake.callback(payload.id);
+}
+
+const embedText = (data: MessageBody | undefined): string =>
+  [
+    data?.content ?? "",
+    ...(data?.embeds ?? []).flatMap((embed) => {
+      const e = embed as {
+        title?: string;
+        description?: string;
+        fields?: { name: string; value: string }[];
+        footer?: { text: string };
+      };
+      return [
+        e.title ?? "",
+        e.description ?? "",
+        ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`),
+        e.footer?.text ?? "",
+      ];
+    }),
+  ].join("\n");
+
+const customIds = (data: MessageBody | undefined): string[] =>
+  (data?.components ?? []).flatMap((row) =>
+    ((row as { components: { custom_id?: string }[] }).components ?? []).map((c) => c.custom_id ?? ""),
+  );
+
+const limitsOf = (data: MessageBody | undefined) =>
+  discordViolations({
+    content: data?.content,
+    embeds: (data?.embeds ?? []) as never,
+    components: (data?.components ?? []) as never,
+  });
+
+describe("Discord through the real discord.js", () => {
+  let bot: RunningBot;
+  beforeAll(async () => {
+    bot = await startDiscordBot();
+  });
+  afterAll(() => bot.stop());
+
+  it("GIVEN login THEN the client fetched /gateway/bot from DISCORD_API_URL and identified with the Guilds intent only", () => {
+    expect(fake.requests.some((request) => request.path === "/gateway/bot")).toBe(true);
+    const identify = fake.received.find((payload) => payload.op === 2)?.d as { intents: number };
+    expect(identify.intents).toBe(1);
+  });
+
+  it("GIVEN `/roadmap stage number:17` THEN the reply is ArgoCD with its five topics, ephemeral, mentioning no one", async () => {
+    const body = (await slash("stage", { name: "number", type: 4, value: 17 })) as CallbackBody;
+    expect(body.type).toBe(4);
+    expect(body.data?.flags).toBe(64);
+    expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+    const text = embedText(body.data);
+    expect(text).toContain("Stage 17 · ArgoCD");
+    for (const title of [
+      "ArgoCD Architecture",
+      "ApplicationSets",
+      "Sync Policies & Waves",
+      "ArgoCD RBAC & SSO",
+      "ArgoCD Image Updater",
+    ]) {
+      expect(text).toContain(title);
+    }
+    expect(customIds(body.data)).toEqual(
+      expect.arrayContaining([
+        "rb:run:next",
+        "rb:run:stage 18",
+        "rb:share:stage 17",
+        "rb:run:done argocd-architecture",
+      ]),
+    );
+    expect(limitsOf(body.data)).toEqual([]);
+  });
+
+  it("GIVEN the largest replies THEN each fits Discord's limits", async () => {
+    for (const subcommand of ["stages", "progress", "help"]) {
+      expect(limitsOf((await slash(subcommand)).data), subcommand).toEqual([]);
+    }
+    const search = await slash("search", { name: "words", type: 3, value: "aws pipeline deployment" });
+    expect(limitsOf(search.data)).toEqual([]);
+  });
+
+  it("GIVEN @everyone and a role mention typed as a topic THEN the reply pings no one", async () => {
+    const body = await slash("topic", { name: "topic", type: 3, value: "@everyone <@&123456789012345678>" });
+    expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+    expect(body.data?.content).toContain("No topic matches");
+  });
+
+  it("GIVEN autocomplete for “argo” THEN 1-25 valid choices, ArgoCD topics among them; stages by name too", async () => {
+    const topicPayload = await fake.interaction(
+      autocomplete({ subcommand: "topic", focused: { name: "topic", type: 3, value: "argo" } }),
+    );
+    const topics = (await fake.callback(topicPayload.id)) as CallbackBody;
+    expect(topics.type).toBe(8);
+    const choices = topics.data?.choices ?? [];
+    expect(choices.length).toBeGreaterThanOrEqual(1);
+    expect(choices.length).toBeLessThanOrEqual(25);
+    for (const choice of choices) {
+      expect(choice.name.length).toBeGreaterThanOrEqual(1);
+      expect(choice.name.length).toBeLessThanOrEqual(100);
+    }
+    expect(choices.map((choice) => choice.value)).toContain("argocd-architecture");
+    const stagePayload = await fake.interaction(
+      autocomplete({ subcommand: "stage", focused: { name: "number", type: 4, value: "argo" } }),
+    );
+    expect(((await fake.callback(stagePayload.id)) as CallbackBody).data?.choices).toEqual([
+      { name: "17 · ArgoCD", value: 17 },
+    ]);
+  });
+
+  it("GIVEN a click on Done THEN it is recorded for the member who clicked, and progress shows it", async () => {
+    const clicker = user({ id: "1290000000000000555", username: "carol" });
+    const card = await slash("topic", { name: "topic", type: 3, value: "argocd-architecture" }, { user: clicker });
+    expect(customIds(card.data)).toContain("rb:run:done argocd-architecture");
+    const click = await fake.interaction(buttonClick({ customId: "rb:run:done argocd-architecture", user: clicker }));
+    const confirmation = (await fake.callback(click.id)) as CallbackBody;
+    expect(embedText(confirmation.data)).toContain("Marked ArgoCD Architecture as done. 1/112 done (1%).");
+    expect(confirmation.data?.flags).toBe(64);
+    expect(embedText((await slash("progress", undefined, { user: clicker })).data)).toContain("1/112");
+    expect(embedText((await slash("progress", undefined, { user: BOB })).data)).toContain("0/112");
+  });
+
+  it("GIVEN a tampered or foreign custom id THEN an ephemeral refusal and nothing recorded", async () => {
+    const intruder = user({ id: "1290000000000000666", username: "mallory" });
+    for (const customId of ["rb:run:help", "other-bot:vote", "rb:run:stages and more"]) {
+      const click = await fake.interaction(buttonClick({ customId, user: intruder }));
+      const answer = (await fake.callback(click.id)) as CallbackBody;
+      expect(answer.data?.content).toBe(
+        "That button is not one of mine, or it is out of date. Type `/roadmap help` to start again.",
+      );
+      expect(answer.data?.flags).toBe(64);
+    }
+    expect(embedText((await slash("progress", undefined, { user: intruder })).data)).toContain("0/112");
+  });
+
+  it("GIVEN Share THEN the answer is posted for the channel, not ephemeral", async () => {
+    const click = await fake.interaction(buttonClick({ customId: "rb:share:stage 17" }));
+    const shared = (await fake.callback(click.id)) as CallbackBody;
+    expect(shared.data?.flags ?? 0).toBe(0);
+    expect(embedText(shared.data)).toContain("Stage 17 · ArgoCD");
+  });
+
+  it("GIVEN a DM with the bot THEN commands work there too", async () => {
+    const body = await slash("next", undefined, {
+      dm: true,
+      user: user({ id: "1290000000000000777", username: "dee" }),
+    });
+    expect(embedText(body.data)).toContain("Next up: What is Release Engineering?");
+  });
+
+  it("GIVEN every body the bot sent THEN each message carries allowed_mentions with parse: []", () => {
+    const messages = fake.requests
+      .filter((request) => request.method !== "GET" && request.path.startsWith("/interactions/"))
+      .map((request) => request.body as CallbackBody)
+      .filter((body) => body.type === 4 || body.type === 7);
+    expect(messages.length).toBeGreaterThan(10);
+    for (const body of messages) expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+  });
+});
+
+describe("Discord with a slow store", () => {
+  it("GIVEN a store that has not answered THEN the bot defers, then edits the answer in", async () => {
+    const inner = openMemoryStore(silentLogger);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowGet = inner.get.bind(inner);
+    const store: Store = Object.assign(Object.create(inner) as Store, {
+      get: async (key: string) => {
+        await gate;
+        return slowGet(key);
+      },
+    });
+    // Startup reads nothing from the store, so the gate only holds back the command below.
+    const bot = await startDiscordBot(store, 100);
+    try {
+      const payload = await fake.interaction(
+        chatInput({ subcommand: "stage", options: [{ name: "number", type: 4, value: 17 }] }),
+      );
+      const first = (await fake.callback(payload.id)) as CallbackBody;
+      expect(first.type).toBe(5);
+      expect(first.data?.flags).toBe(64);
+      release();
+      const edit = await fake.edit(payload.token);
+      expect(embedText(edit)).toContain("Stage 17 · ArgoCD");
+      expect(edit.allowed_mentions).toEqual({ parse: [] });
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe("Discord command registration", () => {
+  const data = roadmapCommandData(commands, 26);
+
+  it("GIVEN register-discord for a guild THEN one PUT with valid /roadmap data reaches that guild", async () => {
+    const config = loadConfig(discordEnv()).discord;
+    if (!config) throw new Error("discord config missing");
+    await registerCommands(config, data, GUILD_ID);
+    const last = fake.registrations.at(-1);
+    expect(last?.guildId).toBe(GUILD_ID);
+    expect(fake.registered()?.[0]).toMatchObject({ name: "roadmap", type: 1 });
+    expect(fake.registered()?.[0]?.options).toHaveLength(commands.length);
+  });
+
+  it("GIVEN registration at start twice with the same data THEN Discord is called once", async () => {
+    const config = loadConfig({ ...discordEnv(), DISCORD_REGISTER_ON_START: "true" }).discord;
+    if (!config) throw new Error("discord config missing");
+    const store = openMemoryStore(silentLogger);
+    const before = fake.registrations.length;
+    expect((await registerIfChanged(config, data, store, silentLogger)).changed).toBe(true);
+    expect((await registerIfChanged(config, data, store, silentLogger)).changed).toBe(false);
+    expect(fake.registrations.length).toBe(before + 1);
+    expect(fake.registrations.at(-1)?.guildId).toBeNull();
+  });
+});
