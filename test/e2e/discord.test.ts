@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { commands } from "../../src/core/commands/index.ts";
@@ -22,6 +26,7 @@ import {
   user,
 } from "./fake-discord.ts";
 
+const bin = path.resolve(import.meta.dirname, "../../bin/roadmap-bot.js");
 const fake = new FakeDiscord();
 beforeAll(() => fake.start());
 afterAll(() => fake.stop());
@@ -259,5 +264,80 @@ describe("Discord command registration", () => {
     expect((await registerIfChanged(config, data, store, silentLogger)).changed).toBe(false);
     expect(fake.registrations.length).toBe(before + 1);
     expect(fake.registrations.at(-1)?.guildId).toBeNull();
+  });
+});
+
+describe("Discord connection life", () => {
+  it("GIVEN the gateway drops THEN discord.js resumes on its own and the next command is answered", async () => {
+    const own = new FakeDiscord();
+    await own.start();
+    const bot = await startBot(loadConfig({ ...discordEnv(), DISCORD_API_URL: own.apiUrl }), {
+      store: openMemoryStore(silentLogger),
+    });
+    try {
+      const connectionsBefore = own.connections;
+      own.closeGateway(4000);
+      await own.until(() => own.connections > connectionsBefore);
+      const payload = await own.interaction(
+        chatInput({ subcommand: "stage", options: [{ name: "number", type: 4, value: 17 }] }),
+      );
+      expect(embedText(((await own.callback(payload.id)) as CallbackBody).data)).toContain("Stage 17 · ArgoCD");
+    } finally {
+      await bot.stop();
+      await own.stop();
+    }
+  });
+
+  it("GIVEN `roadmap-bot start` with Discord configured THEN it answers, and SIGTERM ends it with exit 0", async () => {
+    const own = new FakeDiscord();
+    await own.start();
+    const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-discord-start-"));
+    const child = spawn(process.execPath, [bin, "start"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...discordEnv(),
+        DISCORD_API_URL: own.apiUrl,
+        LOG_LEVEL: "info",
+        STORE_URL: `sqlite://${path.join(dir, "bot.sqlite")}`,
+      },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let logs = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          logs += chunk.toString();
+          if (logs.includes('"msg":"http server listening"')) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`exited ${code}: ${logs}`)));
+      });
+      const payload = await own.interaction(chatInput({ subcommand: "next" }));
+      expect(embedText(((await own.callback(payload.id)) as CallbackBody).data)).toContain("Next up");
+      const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await own.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("GIVEN `roadmap-bot register-discord --guild` THEN it registers there and prints the invite URL", async () => {
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      const child = spawn(process.execPath, [bin, "register-discord", "--guild", GUILD_ID], {
+        env: { PATH: process.env.PATH ?? "", ...discordEnv() },
+      });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.once("exit", (exitCode) => resolve({ stdout: out, code: exitCode }));
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Registered /roadmap (guild ${GUILD_ID}).`);
+    expect(stdout).toContain(
+      `https://discord.com/oauth2/authorize?client_id=${APP_ID}&scope=bot+applications.commands&permissions=`,
+    );
+    expect(fake.registrations.at(-1)?.guildId).toBe(GUILD_ID);
   });
 });
