@@ -19,7 +19,7 @@ import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { openStore } from "../src/store/open-store.ts";
+import { openStore, tuneSqlite } from "../src/store/open-store.ts";
 
 const target = 0.5;
 /** The `done` case and the baseline alternate in rounds so drift (file growth, GC, CPU boost) hits both. */
@@ -136,10 +136,10 @@ async function bench(core: Core, keyv: Keyv): Promise<void> {
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-bench-"));
 try {
   const store = await openStore(`sqlite://${path.join(dir, "bench.sqlite")}`, silentLogger);
-  const keyv = new Keyv({
-    store: new KeyvSqlite({ uri: `sqlite://${path.join(dir, "keyv.sqlite")}` }),
-    namespace: "bench",
-  });
+  // The baseline gets the same SQLite settings the bot's store uses, so the ratio compares like with like.
+  const raw = new KeyvSqlite({ uri: `sqlite://${path.join(dir, "keyv.sqlite")}` });
+  await tuneSqlite(raw);
+  const keyv = new Keyv({ store: raw, namespace: "bench" });
   try {
     const progress = new ProgressRepository(store, silentLogger);
     await bench(new Core({ roadmaps: content.roadmaps, progress, logger: silentLogger }), keyv);

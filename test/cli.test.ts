@@ -115,7 +115,7 @@ describe("roadmap-bot ask", () => {
       });
       expect(code).toBe(2);
       expect(stderr).toBe(
-        `roadmap-bot: Cannot use STORE_URL=sqlite://${file}: SQLITE_NOTADB: file is not a database\n`,
+        `roadmap-bot: Cannot open STORE_URL=sqlite://${file}: SQLITE_NOTADB: file is not a database\n`,
       );
     });
   });

@@ -39,7 +39,7 @@ describe("CachedStore", () => {
     const cached = new CachedStore(openMemoryStore(silentLogger));
     const written = { list: [1] };
     await cached.set("doc", written);
-    written.list.push(2);
+    expect(() => written.list.push(2)).toThrow(TypeError);
     const read = (await cached.get("doc")) as { list: number[] };
     expect(() => read.list.push(3)).toThrow(TypeError);
     expect(await cached.get("doc")).toEqual({ list: [1] });

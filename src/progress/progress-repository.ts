@@ -53,8 +53,12 @@ export class ProgressRepository {
       const topics = new Map(before.topics);
       if (current) topics.set(topicId, current);
       else topics.delete(topicId);
-      await this.store.set(key, { topics: Object.fromEntries(topics) });
-      return { previous, current, progress: { topics } };
+      const document = { topics: Object.fromEntries(topics) };
+      await this.store.set(key, document);
+      const progress: UserProgress = { topics };
+      // A caching store hands this same document back on the next read: no need to validate it again.
+      if (Object.isFrozen(document)) this.decoded.set(document, progress);
+      return { previous, current, progress };
     });
   }
 

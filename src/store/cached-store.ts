@@ -13,7 +13,7 @@ function deepFreeze<T>(value: T): T {
  * Read-through, write-through cache for a store that this process owns alone (an SQLite file is
  * never shared between processes). A hit saves a round trip on every read-modify-write, so a
  * `done` costs one write, like a bare keyv set. Never put it in front of a shared store.
- * Values it returns are frozen: callers copy before they change anything.
+ * Values it returns, and values given to set, are frozen: callers copy before they change anything.
  */
 export class CachedStore implements Store {
   private readonly cache = new Map<string, unknown>();
@@ -61,7 +61,9 @@ export class CachedStore implements Store {
     this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
     try {
       await this.inner.set(key, value);
-      this.remember(key, deepFreeze(structuredClone(value)));
+      // The written object itself is kept, frozen: no copy, and a reader that decoded it once
+      // (the progress repository keys its decoding by identity) recognizes it on the next read.
+      this.remember(key, deepFreeze(value));
     } finally {
       const left = (this.writing.get(key) ?? 1) - 1;
       if (left > 0) this.writing.set(key, left);

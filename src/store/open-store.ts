@@ -46,9 +46,20 @@ const reason = (error: unknown): string => {
   return root instanceof Error ? root.message : String(root);
 };
 
+/**
+ * Write-ahead logging with normal sync: a write no longer waits for a full fsync of the database,
+ * and readers never block the writer. A power cut can lose the last moments of writes, never
+ * corrupt the file; for study progress that trade is right.
+ */
+export async function tuneSqlite(sqlite: KeyvSqlite): Promise<void> {
+  await sqlite.query("PRAGMA journal_mode = WAL");
+  await sqlite.query("PRAGMA synchronous = NORMAL");
+}
+
 async function openSqlite(file: string, logger: Logger): Promise<Store> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
+  await tuneSqlite(sqlite);
   return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
 }
 
