@@ -54,3 +54,20 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** An in-memory store whose reads wait until release() is called: a store that is slow on cue. */
+export function gatedStore(): { store: Store; release: () => void } {
+  const inner = openMemoryStore(silentLogger);
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const read = inner.get.bind(inner);
+  const store: Store = Object.assign(Object.create(inner) as Store, {
+    get: async (key: string) => {
+      await gate;
+      return read(key);
+    },
+  });
+  return { store, release };
+}

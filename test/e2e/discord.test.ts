@@ -11,7 +11,7 @@ import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts"
 import { registerCommands, registerIfChanged } from "../../src/platforms/discord/register.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { contentDir } from "../helpers.ts";
+import { contentDir, gatedStore } from "../helpers.ts";
 import { discordViolations } from "./discord-limits.ts";
 import {
   APP_ID,
@@ -211,18 +211,7 @@ describe("Discord through the real discord.js", () => {
 
 describe("Discord with a slow store", () => {
   it("GIVEN a store that has not answered THEN the bot defers, then edits the answer in", async () => {
-    const inner = openMemoryStore(silentLogger);
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slowGet = inner.get.bind(inner);
-    const store: Store = Object.assign(Object.create(inner) as Store, {
-      get: async (key: string) => {
-        await gate;
-        return slowGet(key);
-      },
-    });
+    const { store, release } = gatedStore();
     // Startup reads nothing from the store, so the gate only holds back the command below.
     const bot = await startDiscordBot(store, 100);
     try {

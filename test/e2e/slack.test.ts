@@ -8,7 +8,7 @@ import { silentLogger } from "../../src/core/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { contentDir } from "../helpers.ts";
+import { contentDir, gatedStore } from "../helpers.ts";
 import {
   blockKitViolations,
   buttonClickBody,
@@ -177,18 +177,7 @@ describe("Slack with a slow store", () => {
   afterEach(() => bot?.stop());
 
   it("GIVEN a store that has not answered THEN Slack still gets its acknowledgement, and the answer follows via response_url", async () => {
-    const inner = openMemoryStore(silentLogger);
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slowGet = inner.get.bind(inner);
-    const store: Store = Object.assign(Object.create(inner) as Store, {
-      get: async (key: string) => {
-        await gate;
-        return slowGet(key);
-      },
-    });
+    const { store, release } = gatedStore();
     const started = await startBot(loadConfig(slackEnv()), { store, slackDeferAfterMs: 100 });
     bot = Object.assign(started, { url: `http://127.0.0.1:${started.port}` });
     const { status, json, responseUrl } = await slash(bot, "stage 17");

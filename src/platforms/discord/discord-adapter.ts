@@ -14,6 +14,7 @@ import type { Core } from "../../core/core.ts";
 import type { Reply } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
+import { within } from "../within.ts";
 import { roadmapCommandData, stageOptionName } from "./command-data.ts";
 import { customIdPrefix, type DiscordMessage, toDiscordMessage } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
@@ -100,12 +101,7 @@ export class DiscordAdapter {
       text: this.commandText(interaction),
       who: whoFromInteraction(interaction),
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deferred = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, this.deferAfterMs, undefined);
-    });
-    const quick = await Promise.race([answer, deferred]);
-    clearTimeout(timer);
+    const quick = await within(answer, this.deferAfterMs);
     if (quick) {
       await interaction.reply(toDiscordMessage(quick));
       return;

@@ -4,6 +4,7 @@ import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import type { Reply } from "../../core/reply.ts";
+import { within } from "../within.ts";
 import { actionIds, runActionPattern, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
@@ -100,13 +101,7 @@ export class SlackAdapter {
 
     this.app.command("/roadmap", async ({ command, ack, respond }) => {
       const answer = core.handle({ text: command.text, who: whoFromCommand(command) });
-      // The timer is cleared as soon as the answer is ready, so fast answers leave nothing pending.
-      let timer: NodeJS.Timeout | undefined;
-      const deferred = new Promise<undefined>((resolve) => {
-        timer = setTimeout(resolve, this.deferAfterMs, undefined);
-      });
-      const quick = await Promise.race([answer, deferred]);
-      clearTimeout(timer);
+      const quick = await within(answer, this.deferAfterMs);
       if (quick) {
         await ack(toSlackMessage(quick));
         return;
