@@ -42,11 +42,23 @@ const bar = (done: number, total: number): string => {
   return `${"▰".repeat(filled)}${"▱".repeat(10 - filled)}`;
 };
 
+/** Titles and labels come from a fixed roadmap, so each is escaped once; the bound keeps odd input from growing it. */
+const escapedCache = new Map<string, string>();
+function escaped(text: string): string {
+  let result = escapedCache.get(text);
+  if (result === undefined) {
+    if (escapedCache.size >= 10_000) escapedCache.clear();
+    result = escapeMarkdown(text);
+    escapedCache.set(text, result);
+  }
+  return result;
+}
+
 const topicLine = (topic: TopicLine): string =>
-  `${stateEmoji[topic.state]} **${escapeMarkdown(topic.title)}** · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${topic.id}\`${topic.note ? ` · ${escapeMarkdown(topic.note)}` : ""}`;
+  `${stateEmoji[topic.state]} **${escaped(topic.title)}** · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${topic.id}\`${topic.note ? ` · ${escaped(topic.note)}` : ""}`;
 
 const progressLine = (block: Extract<Block, { type: "progress" }>): string =>
-  `\`${bar(block.done, block.total)}\` ${block.done}/${block.total} · ${percent(block.done, block.total)}%  ${escapeMarkdown(block.label)}`;
+  `\`${bar(block.done, block.total)}\` ${block.done}/${block.total} · ${percent(block.done, block.total)}%  ${escaped(block.label)}`;
 
 export interface DiscordMessage {
   content?: string;
@@ -165,7 +177,7 @@ export function toDiscordMessage(reply: Reply): DiscordMessage {
     switch (block.type) {
       case "header":
         if (title === undefined) title = block.text;
-        else lines.push(`**${escapeMarkdown(block.text)}**`);
+        else lines.push(`**${escaped(block.text)}**`);
         break;
       case "text":
         lines.push(...block.text.split("\n"));
