@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
+import { DiscordAPIError } from "discord.js";
 import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
@@ -107,15 +108,26 @@ async function registerDiscord(guildId: string | undefined): Promise<number> {
     content.roadmaps.find((roadmap) => roadmap.id === defaultRoadmapId)?.stages.length ??
     content.roadmaps[0]?.stages.length ??
     1;
-  const registration = await registerCommands(
-    config.discord,
-    roadmapCommandData(commands, stageCount),
-    guildId ?? config.discord.guildId,
-  );
-  process.stdout.write(
-    `Registered /roadmap (${registration.scope}).\nInvite the bot: ${inviteUrl(config.discord.applicationId)}\n`,
-  );
-  return 0;
+  // The invite comes first: registering to a server works only once the app is in it.
+  process.stdout.write(`Invite the bot: ${inviteUrl(config.discord.applicationId)}\n`);
+  const target = guildId ?? config.discord.guildId;
+  try {
+    const registration = await registerCommands(config.discord, roadmapCommandData(commands, stageCount), target);
+    process.stdout.write(`Registered /roadmap (${registration.scope}).\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.code === 50001) {
+      throw new UsageError(
+        `Discord refused: the bot is not in server ${target}. Open the invite URL above, add it there, then run this again`,
+      );
+    }
+    if (error instanceof DiscordAPIError && error.status === 401) {
+      throw new ConfigError(
+        "Discord rejected DISCORD_TOKEN: copy a fresh one from Developer Portal > Bot > Reset Token",
+      );
+    }
+    throw error;
+  }
 }
 
 async function lintContent(target: string): Promise<number> {

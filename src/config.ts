@@ -46,7 +46,11 @@ const envSchema = z.object({
   DISCORD_TOKEN: z.string().trim().min(1).optional(),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
-  DISCORD_API_URL: httpUrl("https://discord.com/api").default("https://discord.com/api"),
+  DISCORD_API_URL: httpUrl("https://discord.com/api")
+    .refine((url) => !/\/v\d+\/?$/.test(url), {
+      message: "must not end with a version such as /v10 (discord.js adds it)",
+    })
+    .default("https://discord.com/api"),
   DISCORD_REGISTER_ON_START: z
     .enum(["true", "false"], { message: "must be true or false" })
     .default("false")
@@ -114,7 +118,14 @@ function slackConfig(vars: Vars): SlackConfig | undefined {
 
 function discordConfig(vars: Vars): DiscordConfig | undefined {
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId } = vars;
-  if (!token && !applicationId) return undefined;
+  if (!token && !applicationId) {
+    if (vars.DISCORD_GUILD_ID || vars.DISCORD_REGISTER_ON_START) {
+      throw new ConfigError(
+        "Discord is half configured: set DISCORD_TOKEN and DISCORD_APPLICATION_ID, or unset the other DISCORD_ variables",
+      );
+    }
+    return undefined;
+  }
   if (!token)
     throw new ConfigError("Discord is half configured: set DISCORD_TOKEN (Developer Portal > Bot > Reset Token)");
   if (!applicationId) {

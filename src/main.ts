@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { Logger as PinoLogger } from "pino";
-import type { Config, LogLevel } from "./config.ts";
+import { type Config, ConfigError, type LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
 import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
@@ -87,12 +87,23 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   const slackEvents = slack?.requestListener;
   const server = createHttpServer({
     ...(slackEvents ? { slackEvents } : {}),
+    alive: () => discord === undefined || discord.alive,
     ready: async () => {
       await app.store.get("readiness-probe");
       return discord === undefined || discord.connected;
     },
   });
-  const port = await listen(server, config.port);
+  let port: number;
+  try {
+    port = await listen(server, config.port);
+  } catch (error) {
+    await slack?.stop().catch(() => undefined);
+    await discord?.stop().catch(() => undefined);
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new ConfigError(`PORT ${config.port} is already in use; set PORT to a free port`);
+    throw error;
+  }
   app.logger.info(
     { port, slack: config.slack?.mode ?? "off", discord: discord ? "on" : "off" },
     "http server listening",

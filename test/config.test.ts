@@ -74,6 +74,9 @@ describe("configuration", () => {
     [{ DISCORD_APPLICATION_ID: "123456789012345678" }, "set DISCORD_TOKEN"],
     [{ DISCORD_TOKEN: "t", DISCORD_APPLICATION_ID: "abc" }, "DISCORD_APPLICATION_ID must be a Discord id"],
     [{ DISCORD_REGISTER_ON_START: "yes" }, "DISCORD_REGISTER_ON_START must be true or false"],
+    [{ DISCORD_GUILD_ID: "123456789012345678" }, "set DISCORD_TOKEN and DISCORD_APPLICATION_ID"],
+    [{ DISCORD_REGISTER_ON_START: "true" }, "set DISCORD_TOKEN and DISCORD_APPLICATION_ID"],
+    [{ DISCORD_API_URL: "https://discord.com/api/v10" }, "DISCORD_API_URL must not end with a version"],
   ])("GIVEN %j THEN the Discord error names what to set: %s", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

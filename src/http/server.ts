@@ -6,6 +6,8 @@ export interface HttpServerOptions {
   slackEvents?: RequestListener;
   /** Whether the bot can serve: the store answers and every platform is connected. */
   ready: () => Promise<boolean>;
+  /** False when a platform has failed for good and only a restart helps. */
+  alive: () => boolean;
 }
 
 const send = (res: ServerResponse, status: number, body: object) => {
@@ -24,7 +26,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (req.method === "GET" && path === "/healthz") {
-      send(res, 200, { status: "ok" });
+      const alive = options.alive();
+      send(res, alive ? 200 : 503, { status: alive ? "ok" : "failed" });
       return;
     }
     if (req.method === "GET" && path === "/readyz") {

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +233,25 @@ describe("Discord with a slow store", () => {
   });
 });
 
+describe("Discord button clicks with a slow store", () => {
+  it("GIVEN a click while the store is slow THEN the bot defers within the window, then edits the answer in", async () => {
+    const { store, release } = gatedStore();
+    const bot = await startDiscordBot(store, 100);
+    try {
+      const click = await fake.interaction(buttonClick({ customId: "rb:run:done argocd-architecture" }));
+      const first = (await fake.callback(click.id)) as CallbackBody;
+      expect(first.type).toBe(5);
+      expect(first.data?.flags).toBe(64);
+      release();
+      const edit = await fake.edit(click.token);
+      expect(embedText(edit)).toContain("Marked ArgoCD Architecture as done.");
+      expect(edit.allowed_mentions).toEqual({ parse: [] });
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
 describe("Discord command registration", () => {
   const data = roadmapCommandData(commands, 26);
 
@@ -273,6 +294,42 @@ describe("Discord connection life", () => {
       expect(embedText(((await own.callback(payload.id)) as CallbackBody).data)).toContain("Stage 17 · ArgoCD");
     } finally {
       await bot.stop();
+      await own.stop();
+    }
+  });
+
+  it("GIVEN a gateway close discord.js cannot recover from THEN /healthz and /readyz turn 503", async () => {
+    const own = new FakeDiscord();
+    await own.start();
+    const bot = await startBot(loadConfig({ ...discordEnv(), DISCORD_API_URL: own.apiUrl }), {
+      store: openMemoryStore(silentLogger),
+    });
+    try {
+      expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+      own.closeGateway(4004); // authentication failed: a revoked token
+      await own.until(() => bot.discord?.alive === false);
+      expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(503);
+      expect((await fetch(`http://127.0.0.1:${bot.port}/readyz`)).status).toBe(503);
+    } finally {
+      await bot.stop();
+      await own.stop();
+    }
+  });
+
+  it("GIVEN PORT already in use THEN start fails with a message naming PORT", async () => {
+    const own = new FakeDiscord();
+    await own.start();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(
+        startBot(loadConfig({ ...discordEnv(), DISCORD_API_URL: own.apiUrl, PORT: String(port) }), {
+          store: openMemoryStore(silentLogger),
+        }),
+      ).rejects.toThrow(`PORT ${port} is already in use; set PORT to a free port`);
+    } finally {
+      blocker.close();
       await own.stop();
     }
   });

@@ -38,7 +38,8 @@ function option(spec: ArgumentSpec, stageCount: number) {
     name: optionName(spec),
     description,
     required: spec.required,
-    max_length: 300,
+    // The whole command text is capped at 300 characters; leave room for the subcommand word.
+    max_length: 250,
     autocomplete: spec.kind === "topic",
   };
 }

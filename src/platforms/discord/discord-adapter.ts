@@ -55,15 +55,22 @@ const choiceName = (text: string) => truncate(text, 100);
 export class DiscordAdapter {
   readonly client: Client;
   private readonly deferAfterMs: number;
+  private gaveUp = false;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.config.apiUrl } });
     // Without an error listener, an error event would crash the process.
     this.client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));
-    this.client.on(Events.ShardDisconnect, (_, shard) =>
-      options.logger.warn({ shard }, "discord gateway disconnected; reconnecting"),
-    );
+    // discord.js reconnects on its own after ordinary drops; ShardDisconnect means it gave up
+    // (a revoked token, say). The bot is then dead for Discord: say so and fail health checks.
+    this.client.on(Events.ShardDisconnect, (event, shard) => {
+      this.gaveUp = true;
+      options.logger.error(
+        { shard, code: event.code },
+        "discord gateway closed for good; restart after fixing DISCORD_TOKEN",
+      );
+    });
     this.client.on(Events.InteractionCreate, (interaction) => {
       this.handle(interaction).catch((error: unknown) =>
         options.logger.error({ err: error }, "discord interaction failed"),
@@ -91,8 +98,14 @@ export class DiscordAdapter {
     await this.client.destroy();
   }
 
+  /** Connected, or reconnecting on its own. */
   get connected(): boolean {
-    return this.client.isReady();
+    return this.client.isReady() && !this.gaveUp;
+  }
+
+  /** False once discord.js has given up reconnecting: the process should be restarted. */
+  get alive(): boolean {
+    return !this.gaveUp;
   }
 
   private async handle(interaction: Interaction): Promise<void> {
@@ -140,9 +153,18 @@ export class DiscordAdapter {
       });
       return;
     }
-    const answer = await this.options.core.handle({ text: command, who: whoFromInteraction(interaction) });
-    const shown: Reply = share && answer.outcome === "ok" ? { ...answer, private: false } : answer;
-    await interaction.reply(wire(toDiscordMessage(shown)));
+    const answer = this.options.core
+      .handle({ text: command, who: whoFromInteraction(interaction) })
+      .then((reply): Reply => (share && reply.outcome === "ok" ? { ...reply, private: false } : reply));
+    const quick = await within(answer, this.deferAfterMs);
+    if (quick) {
+      await interaction.reply(wire(toDiscordMessage(quick)));
+      return;
+    }
+    // Slow store: acknowledge inside Discord's 3 seconds, then fill the answer in.
+    await interaction.deferReply(share ? {} : { flags: MessageFlags.Ephemeral });
+    const { flags: _setByTheDeferral, ...message } = toDiscordMessage(await answer);
+    await interaction.editReply(wire(message));
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {

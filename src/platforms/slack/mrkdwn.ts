@@ -6,5 +6,9 @@
 export const escapeMrkdwn = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/** Slack delivers typed `&`, `<` and `>` as entities; the core wants what the person typed. */
+export const unescapeMrkdwn = (text: string): string =>
+  text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
 /** A cut may land inside an entity made by escaping ("&am"); drop such a tail. */
 export const withoutBrokenEntity = (text: string): string => text.replace(/&[a-z]{0,4}(…?)$/, "$1");

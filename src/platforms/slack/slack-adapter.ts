@@ -7,6 +7,7 @@ import type { Reply } from "../../core/reply.ts";
 import { within } from "../within.ts";
 import { actionIds, runActionPattern, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
 export interface SlackAdapterOptions {
@@ -100,15 +101,16 @@ export class SlackAdapter {
     const { core, logger } = this.options;
 
     this.app.command("/roadmap", async ({ command, ack, respond }) => {
-      const answer = core.handle({ text: command.text, who: whoFromCommand(command) });
+      const answer = core.handle({ text: unescapeMrkdwn(command.text), who: whoFromCommand(command) });
       const quick = await within(answer, this.deferAfterMs);
       if (quick) {
         await ack(toSlackMessage(quick));
         return;
       }
-      // The store is slow: acknowledge inside Slack's 3 seconds, answer through response_url.
-      await ack({ response_type: "ephemeral", text: "Working on it…" });
-      await respond({ ...toSlackMessage(await answer), replace_original: true });
+      // The store is slow: acknowledge inside Slack's 3 seconds with an empty ack (a response_url
+      // cannot replace a slash command's first answer, so none is sent), then answer through it.
+      await ack();
+      await respond(toSlackMessage(await answer));
     });
 
     this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond }) => {
