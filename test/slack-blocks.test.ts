@@ -32,7 +32,7 @@ const huge: Reply = {
     },
     {
       type: "actions",
-      buttons: Array.from({ length: 60 }, (_, i) => ({
+      buttons: Array.from({ length: 20 }, (_, i) => ({
         label: `Button ${"x".repeat(100)} ${i}`,
         command: `done topic-${i}`,
       })),
@@ -46,12 +46,36 @@ describe("Reply -> Block Kit", () => {
     const message = JSON.parse(JSON.stringify(toSlackMessage(huge))) as SlackResponse;
     expect(blockKitViolations(message)).toEqual([]);
     expect(message.blocks?.length).toBeLessThanOrEqual(50);
+    // The whole message stays under what chat.postMessage accepts, not only each block.
+    expect(JSON.stringify(message.blocks).length).toBeLessThan(12_000);
     expect(messageText(message)).toMatch(/…and \d+ more sections\. Narrow it down with `search <words>`\./);
     // The buttons at the end survive the cut, Share included.
     const actions = (message.blocks ?? []).filter((block) => block.type === "actions");
     expect(actions.flatMap((block) => block.elements ?? []).map((element) => element.action_id)).toContain(
       "roadmap.share",
     );
+  });
+
+  it("GIVEN more buttons than one actions block holds THEN they continue in the next, Share last", () => {
+    const message = toSlackMessage({
+      private: true,
+      outcome: "ok",
+      share: "stage 2",
+      blocks: [
+        {
+          type: "actions",
+          buttons: Array.from({ length: 30 }, (_, i) => ({ label: `B${i}`, command: `stage ${i + 1}` })),
+        },
+      ],
+    });
+    const rows = message.blocks.map((block) => (block.type === "actions" ? block.elements.length : 0));
+    expect(rows).toEqual([25, 6]);
+    const last = message.blocks.at(-1);
+    expect(
+      last?.type === "actions" && "action_id" in (last.elements.at(-1) ?? {}) ? last.elements.at(-1) : undefined,
+    ).toMatchObject({
+      action_id: "roadmap.share",
+    });
   });
 
   it("GIVEN user or content text with mention syntax THEN it is escaped everywhere it lands", () => {

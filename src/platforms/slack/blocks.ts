@@ -12,6 +12,8 @@ import { escapeMrkdwn, withoutBrokenEntity } from "./mrkdwn.ts";
  */
 export const slackLimits = {
   blocks: 45, // documented 50
+  /** chat.postMessage rejects messages whose blocks hold more than about 12,000 characters in all. */
+  totalText: 11_000,
   sectionText: 2_900, // documented 3000
   headerText: 150,
   fieldsPerSection: 10,
@@ -160,12 +162,28 @@ function renderBlocks(reply: Reply): KnownBlock[] {
  * is cut, with a line saying how much was left out and what to type to see less at once.
  */
 function withinBlockBudget(blocks: KnownBlock[]): KnownBlock[] {
-  if (blocks.length <= slackLimits.blocks) return blocks;
+  const sizes = blocks.map((block) => JSON.stringify(block).length);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (blocks.length <= slackLimits.blocks && total <= slackLimits.totalText) return blocks;
   let tailStart = blocks.length;
   while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.type ?? "")) tailStart--;
-  const tail = blocks.slice(tailStart, tailStart + Math.floor(slackLimits.blocks / 3));
+  // The trailing buttons and context keep at most half the room; the body gets the rest.
+  const tail: KnownBlock[] = [];
+  let tailSize = 0;
+  for (let index = tailStart; index < blocks.length && tail.length < Math.floor(slackLimits.blocks / 3); index++) {
+    const size = sizes[index] ?? 0;
+    if (tailSize + size > slackLimits.totalText / 2) break;
+    tail.push(blocks[index] as KnownBlock);
+    tailSize += size;
+  }
   const body = blocks.slice(0, tailStart);
-  const kept = body.slice(0, slackLimits.blocks - tail.length - 1);
+  let room = slackLimits.totalText - tailSize - 200;
+  let fits = 0;
+  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (sizes[fits] ?? 0) <= room) {
+    room -= sizes[fits] ?? 0;
+    fits++;
+  }
+  const kept = body.slice(0, fits);
   const notice: KnownBlock = {
     type: "context",
     elements: [
