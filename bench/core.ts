@@ -20,6 +20,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
 import { openStore, tuneSqlite } from "../src/store/open-store.ts";
+import { ratioLine } from "./stats.ts";
 
 const target = 0.5;
 /** The `done` case and the baseline alternate in rounds so drift (file growth, GC, CPU boost) hits both. */
@@ -128,9 +129,7 @@ async function bench(core: Core, keyv: Keyv): Promise<void> {
   console.log(line("done <topic>", doneTotal));
   console.log(line("raw keyv set", keyvTotal));
 
-  const ratio = opsPerSecond(doneTotal) / opsPerSecond(keyvTotal);
-  const verdict = ratio >= target ? "met" : "NOT met";
-  console.log(`ratio done/keyv-set: ${ratio.toFixed(2)} (target >= ${target}: ${verdict})`);
+  console.log(ratioLine("done/keyv-set", opsPerSecond(doneTotal) / opsPerSecond(keyvTotal), target));
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-bench-"));

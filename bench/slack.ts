@@ -23,6 +23,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import { type RunningBot, startBot } from "../src/main.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack, postSigned, slashCommandBody } from "../test/e2e/fake-slack.ts";
+import { p99, ratioLine } from "./stats.ts";
 
 const target = 0.8;
 /** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
@@ -92,11 +93,6 @@ async function load(to: Target, budgetSeconds: number, tally: Tally, responseUrl
   await Promise.all(Array.from({ length: concurrency }, worker));
   // Wall time until the last worker is done, so the requests that overran the deadline count in full.
   tally.ms += performance.now() - start;
-}
-
-function p99(latencies: number[]): number {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? Number.NaN;
 }
 
 const perSecond = (t: Tally): number => (t.requests * 1000) / t.ms;
@@ -206,9 +202,7 @@ try {
     process.exitCode = 1;
   } else {
     for (const run of runs) console.log(line(run.to.name, run.measured));
-    // The verdict reads the printed figure, so "0.80" never comes with "NOT met".
-    const ratio = (perSecond(botRun.measured) / perSecond(bareRun.measured)).toFixed(2);
-    console.log(`ratio bot/bare-bolt: ${ratio} (target >= ${target}: ${Number(ratio) >= target ? "met" : "NOT met"})`);
+    console.log(ratioLine("bot/bare-bolt", perSecond(botRun.measured) / perSecond(bareRun.measured), target));
   }
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
