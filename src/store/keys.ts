@@ -10,6 +10,9 @@ const part = (id: string): string => encodeURIComponent(id.toWellFormed());
 export const keys = {
   progress: (roadmapId: string, person: Person): string =>
     `progress:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
+  /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
+  postLedger: (subscriptionId: string, localDate: string): string =>
+    `posted:${part(subscriptionId)}:${part(localDate)}`,
   /** The hash of the Discord command data last registered, per application and guild ("global"). */
   discordCommandsHash: (applicationId: string, scope: string): string =>
     `discord-commands:${part(applicationId)}:${part(scope)}`,
