@@ -3,14 +3,15 @@
  * `roadmap-bot ask stage -1` asks about stage -1 instead of failing on an unknown "-1" option.
  */
 
-export const personOptions = ["user", "name", "team", "channel", "guild"] as const;
-export type PersonOption = (typeof personOptions)[number];
+/** Options that take a value: who is asking (console, ask) and which Discord server (register-discord). */
+export const valueOptions = ["user", "name", "team", "channel", "guild"] as const;
+export type ValueOption = (typeof valueOptions)[number];
 
 export interface CliArgs {
   command: string | undefined;
   /** Words after the command that are not options. */
   rest: string[];
-  options: Partial<Record<PersonOption, string>>;
+  options: Partial<Record<ValueOption, string>>;
   help: boolean;
   version: boolean;
 }
@@ -19,7 +20,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const isPersonOption = (name: string): name is PersonOption => (personOptions as readonly string[]).includes(name);
+const isValueOption = (name: string): name is ValueOption => (valueOptions as readonly string[]).includes(name);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: undefined, rest: [], options: {}, help: false, version: false };
@@ -34,8 +35,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       continue;
     }
     const option = /^--([a-z]+)(?:=(.*))?$/s.exec(token);
-    if (option && isPersonOption(option[1] as string)) {
-      const name = option[1] as PersonOption;
+    if (option && isValueOption(option[1] as string)) {
+      const name = option[1] as ValueOption;
       const value = option[2] ?? argv[++i];
       if (value === undefined || value.trim() === "")
         throw new UsageError(`--${name} needs a value, e.g. --${name} alice`);
