@@ -47,7 +47,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import { type RunningBot, startBot } from "../src/main.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { APP_ID, type CallbackBody, chatInput, FakeDiscord, snowflake, user } from "../test/e2e/fake-discord.ts";
-import { p99, ratioLine } from "./stats.ts";
+import { closedLoop, p99, ratioLine } from "./stats.ts";
 
 const target = 0.8;
 /** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
@@ -198,22 +198,14 @@ async function fixedRate(to: Target, budgetSeconds: number, tally: Tally): Promi
 
 /** Closed loop: `concurrency` workers, each dispatching again as soon as its callback arrives, until the budget is spent. */
 async function capacity(to: Target, budgetSeconds: number, tally: Tally): Promise<void> {
-  const start = performance.now();
-  const deadline = start + budgetSeconds * 1000;
-  const worker = async (): Promise<void> => {
-    // do-while: every worker sends at least one interaction, so a zero budget is a quick probe.
-    do {
-      const sent = performance.now();
-      const arrived = await to.send(dispatched++);
-      if (arrived) {
-        tally.callbacks++;
-        tally.latencies.push(arrived.at - sent);
-      }
-    } while (performance.now() < deadline);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  // Wall time until the last worker is done, so the interactions that overran the deadline count in full.
-  tally.ms += performance.now() - start;
+  tally.ms += await closedLoop(concurrency, budgetSeconds, async () => {
+    const sent = performance.now();
+    const arrived = await to.send(dispatched++);
+    if (arrived) {
+      tally.callbacks++;
+      tally.latencies.push(arrived.at - sent);
+    }
+  });
 }
 
 const perSecond = (t: Tally): number => (t.callbacks * 1000) / t.ms;

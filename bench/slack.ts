@@ -23,7 +23,7 @@ import { silentLogger } from "../src/core/logger.ts";
 import { type RunningBot, startBot } from "../src/main.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack, postSigned, slashCommandBody } from "../test/e2e/fake-slack.ts";
-import { p99, ratioLine } from "./stats.ts";
+import { closedLoop, p99, ratioLine } from "./stats.ts";
 
 const target = 0.8;
 /** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
@@ -66,33 +66,25 @@ let requestCount = 0;
  * `users` people. postSigned uses the global fetch, whose agent keeps connections alive.
  */
 async function load(to: Target, budgetSeconds: number, tally: Tally, responseUrl: string): Promise<void> {
-  const start = performance.now();
-  const deadline = start + budgetSeconds * 1000;
-  const worker = async (): Promise<void> => {
-    // do-while: every worker sends at least one request, so a zero budget is a quick probe.
-    do {
-      const user = `U0BENCH${requestCount++ % users}`;
-      const body = slashCommandBody({ text: "stage 17", user, responseUrl });
-      const sent = performance.now();
-      let problem: string | undefined;
-      try {
-        const { status, text } = await postSigned(to.url, body, { secret });
-        if (status !== 200) problem = `HTTP ${status}: ${text.slice(0, 200)}`;
-        else if (!to.valid(text)) problem = `unexpected body: ${text.slice(0, 200)}`;
-      } catch (error) {
-        problem = `request failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      tally.latencies.push(performance.now() - sent);
-      tally.requests++;
-      if (problem) {
-        tally.failures++;
-        tally.firstFailure ??= `${to.name}: ${problem}`;
-      }
-    } while (performance.now() < deadline);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  // Wall time until the last worker is done, so the requests that overran the deadline count in full.
-  tally.ms += performance.now() - start;
+  tally.ms += await closedLoop(concurrency, budgetSeconds, async () => {
+    const user = `U0BENCH${requestCount++ % users}`;
+    const body = slashCommandBody({ text: "stage 17", user, responseUrl });
+    const sent = performance.now();
+    let problem: string | undefined;
+    try {
+      const { status, text } = await postSigned(to.url, body, { secret });
+      if (status !== 200) problem = `HTTP ${status}: ${text.slice(0, 200)}`;
+      else if (!to.valid(text)) problem = `unexpected body: ${text.slice(0, 200)}`;
+    } catch (error) {
+      problem = `request failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    tally.latencies.push(performance.now() - sent);
+    tally.requests++;
+    if (problem) {
+      tally.failures++;
+      tally.firstFailure ??= `${to.name}: ${problem}`;
+    }
+  });
 }
 
 const perSecond = (t: Tally): number => (t.requests * 1000) / t.ms;

@@ -17,3 +17,24 @@ export function ratioLine(
   const met = direction === "at least" ? Number(shown) >= target : Number(shown) <= target;
   return `ratio ${name}: ${shown} (target ${direction === "at least" ? ">=" : "<="} ${target}: ${met ? "met" : "NOT met"})`;
 }
+
+/**
+ * Closed loop: `concurrency` workers each run `step` again as soon as the last one finished,
+ * until the budget is spent. Every worker runs at least once (a zero budget is a quick probe).
+ * Resolves with the wall time until the last worker is done, so steps that overran the deadline
+ * count in full.
+ */
+export async function closedLoop(
+  concurrency: number,
+  budgetSeconds: number,
+  step: () => Promise<void>,
+): Promise<number> {
+  const start = performance.now();
+  const deadline = start + budgetSeconds * 1000;
+  const worker = async (): Promise<void> => {
+    do await step();
+    while (performance.now() < deadline);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return performance.now() - start;
+}
