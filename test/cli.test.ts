@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { contentDir, withTempDir } from "./helpers.ts";
+import { argoCdTopicTitles, contentDir, withTempDir } from "./helpers.ts";
 import { redisTestUrl, serviceAvailable } from "./services.ts";
 
 const bin = path.resolve(import.meta.dirname, "../bin/roadmap-bot.js");
@@ -38,13 +38,7 @@ describe("roadmap-bot ask", () => {
       const { code, stdout } = await cli(["ask", "/roadmap stage 17"], env);
       expect(code).toBe(0);
       expect(stdout).toContain("Stage 17 · ArgoCD");
-      for (const title of [
-        "ArgoCD Architecture",
-        "ApplicationSets",
-        "Sync Policies & Waves",
-        "ArgoCD RBAC & SSO",
-        "ArgoCD Image Updater",
-      ]) {
+      for (const title of argoCdTopicTitles) {
         expect(stdout).toContain(title);
       }
     });

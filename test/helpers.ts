@@ -23,6 +23,15 @@ export async function shippedRoadmaps(): Promise<Roadmap[]> {
   return shipped;
 }
 
+/** Stage 17's topics, in order: what every platform's `stage 17` answer must show. */
+export const argoCdTopicTitles = [
+  "ArgoCD Architecture",
+  "ApplicationSets",
+  "Sync Policies & Waves",
+  "ArgoCD RBAC & SSO",
+  "ArgoCD Image Updater",
+];
+
 export const fixedNow = new Date("2026-03-02T10:00:00.000Z");
 
 export const alice: Who = { platform: "test", userId: "U-alice", displayName: "Alice", teamId: "T1" };

@@ -13,7 +13,7 @@ import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts"
 import { registerCommands, registerIfChanged } from "../../src/platforms/discord/register.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { contentDir, gatedStore } from "../helpers.ts";
+import { argoCdTopicTitles, contentDir, gatedStore } from "../helpers.ts";
 import { discordViolations } from "./discord-limits.ts";
 import {
   APP_ID,
@@ -105,13 +105,7 @@ describe("Discord through the real discord.js", () => {
     expect(body.data?.allowed_mentions).toEqual({ parse: [] });
     const text = embedText(body.data);
     expect(text).toContain("Stage 17 · ArgoCD");
-    for (const title of [
-      "ArgoCD Architecture",
-      "ApplicationSets",
-      "Sync Policies & Waves",
-      "ArgoCD RBAC & SSO",
-      "ArgoCD Image Updater",
-    ]) {
+    for (const title of argoCdTopicTitles) {
       expect(text).toContain(title);
     }
     expect(customIds(body.data)).toEqual(
