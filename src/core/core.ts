@@ -5,7 +5,7 @@ import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { RoadmapLookup } from "./lookup.ts";
-import { maxInputLength, parse } from "./parse.ts";
+import { type Grammar, maxInputLength, parse } from "./parse.ts";
 import { errorReply, type Reply } from "./reply.ts";
 
 export interface CoreDeps {
@@ -36,6 +36,7 @@ export class Core {
   readonly roadmaps: readonly Roadmap[];
   readonly commands: readonly Command[];
   private readonly lookups: Map<string, RoadmapLookup>;
+  private readonly grammar: Grammar;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: CoreDeps) {
@@ -54,14 +55,15 @@ export class Core {
         new RoadmapLookup(roadmap, index === 0 ? "" : `${roadmap.id} `),
       ]),
     );
+    this.grammar = { commands: this.commands, roadmapIds: [...this.lookups.keys()] };
   }
 
   async handle(request: Request): Promise<Reply> {
     try {
-      const parsed = parse(request.text, { commands: this.commands, roadmapIds: [...this.lookups.keys()] });
+      const parsed = parse(request.text, this.grammar);
       if (!parsed.ok) return errorReply(parsed.error.message, parsed.error.hint, "user-error");
       const { command, arg, roadmapId } = parsed.value;
-      const lookup = this.lookups.get(roadmapId ?? this.defaultRoadmap.id) as RoadmapLookup;
+      const lookup = this.lookup(roadmapId);
       return await command.run({
         who: request.who,
         roadmap: lookup.roadmap,
@@ -86,16 +88,13 @@ export class Core {
    */
   isButtonCommand(text: string): boolean {
     if (text.length > maxInputLength) return false;
-    const parsed = parse(text, { commands: this.commands, roadmapIds: [...this.lookups.keys()] });
+    const parsed = parse(text, this.grammar);
     return parsed.ok && buttonCommands.has(parsed.value.command.name);
   }
 
-  /** Finding and suggesting stages and topics of a roadmap (the default one unless named). */
+  /** Finding and suggesting stages and topics of a roadmap: the default one unless a loaded id is named. */
   lookup(roadmapId?: string): RoadmapLookup {
-    return (
-      this.lookups.get(roadmapId ?? this.defaultRoadmap.id) ??
-      (this.lookups.get(this.defaultRoadmap.id) as RoadmapLookup)
-    );
+    return (roadmapId && this.lookups.get(roadmapId)) || (this.lookups.get(this.defaultRoadmap.id) as RoadmapLookup);
   }
 
   get defaultRoadmap(): Roadmap {
