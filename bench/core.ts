@@ -19,6 +19,7 @@ import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { openStore, tuneSqlite } from "../src/store/open-store.ts";
 import { ratioLine } from "./stats.ts";
 
@@ -141,7 +142,15 @@ try {
   const keyv = new Keyv({ store: raw, namespace: "bench" });
   try {
     const progress = new ProgressRepository(store, silentLogger);
-    await bench(new Core({ roadmaps: content.roadmaps, progress, logger: silentLogger }), keyv);
+    await bench(
+      new Core({
+        roadmaps: content.roadmaps,
+        progress,
+        schedule: scheduleContext(store, silentLogger, "UTC"),
+        logger: silentLogger,
+      }),
+      keyv,
+    );
   } finally {
     await store.close();
     await keyv.disconnect();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "./schedule/zoned-time.ts";
 
 /**
  * The only reader of process.env. Every variable here is listed, with a comment, in .env.example.
@@ -30,6 +31,11 @@ const envSchema = z.object({
     .min(0, { message: "must be a port number such as 3000" })
     .max(65535, { message: "must be a port number such as 3000" })
     .default(3000),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin or UTC" }),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(", ")}` }).optional(),
   SLACK_BOT_TOKEN: z
     .string()
@@ -78,6 +84,8 @@ export interface Config {
   storeUrl: string;
   contentDir: string;
   port: number;
+  /** The zone for daily posts and reminders when neither the command nor the team names one. */
+  defaultZone: string;
   /** Unset means each command picks its own default (quiet for the console, info for servers). */
   logLevel: LogLevel | undefined;
   /** Undefined when no Slack variable is set: Slack is off. */
@@ -156,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     storeUrl: vars.STORE_URL,
     contentDir: vars.CONTENT_DIR,
     port: vars.PORT,
+    defaultZone: vars.DEFAULT_TIMEZONE,
     logLevel: vars.LOG_LEVEL,
     slack: slackConfig(vars),
     discord: discordConfig(vars),

@@ -9,6 +9,7 @@ import { createLogger } from "./logging.ts";
 import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
+import { scheduleContext } from "./schedule/schedule-context.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
 
@@ -33,7 +34,12 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   const store = overrides.store ?? (await openStore(config.storeUrl, logger));
-  const core = new Core({ roadmaps: content.roadmaps, progress: new ProgressRepository(store, logger), logger });
+  const core = new Core({
+    roadmaps: content.roadmaps,
+    progress: new ProgressRepository(store, logger),
+    schedule: scheduleContext(store, logger, config.defaultZone),
+    logger,
+  });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
   return { core, store, logger, close: () => store.close() };
 }

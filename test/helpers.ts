@@ -4,6 +4,7 @@ import path from "node:path";
 import { loadContentDir } from "../src/content/load.ts";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
@@ -43,6 +44,7 @@ export async function makeCore(options: { store?: Store; now?: () => Date } = {}
   const core = new Core({
     roadmaps: await shippedRoadmaps(),
     progress: new ProgressRepository(store, silentLogger),
+    schedule: scheduleContext(store, silentLogger, "UTC"),
     logger: silentLogger,
     clock: options.now ?? (() => fixedNow),
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseRoadmap } from "../src/content/load.ts";
 import type { Roadmap } from "../src/content/schema.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
@@ -36,6 +37,7 @@ async function twoRoadmapCore() {
   const core = new Core({
     roadmaps,
     progress: new ProgressRepository(store, silentLogger),
+    schedule: scheduleContext(store, silentLogger, "UTC"),
     logger: silentLogger,
     clock: () => fixedNow,
   });

@@ -2,6 +2,8 @@ import type { Roadmap } from "../content/schema.ts";
 import type { Person } from "../progress/model.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { RoadmapLookup } from "./lookup.ts";
+import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
+import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { Reply } from "./reply.ts";
 
 /** The person asking and where from; every platform fills this from its own payload. */
@@ -9,6 +11,36 @@ export interface Who extends Person {
   displayName?: string;
   teamId?: string;
   channelId?: string;
+  /** The command came from a one-to-one conversation with the bot, not a channel. */
+  inDirectMessage?: boolean;
+}
+
+/**
+ * Whether the person may change what the bot does in this channel (its daily topic). Asked only
+ * when a command needs it, since a platform may have to call its API to know (Slack's users.info).
+ */
+export interface ChannelManagers {
+  /** Who may, in the platform's words: "members with Manage Channels". */
+  description: string;
+  check(): Promise<boolean>;
+}
+
+/** One option of a command mode, in the order the text grammar reads them. */
+export interface ModeOption {
+  name: string;
+  description: string;
+  example: string;
+}
+
+/**
+ * A command whose first word picks what it does (`daily on|off|status|preview`). The text grammar
+ * reads the words itself; Discord shows each mode as a subcommand with its own options.
+ */
+export interface CommandMode {
+  name: string;
+  /** At most 100 characters (Discord's limit). */
+  summary: string;
+  options?: readonly ModeOption[];
 }
 
 /**
@@ -36,6 +68,18 @@ export interface CommandContext {
   arg: string;
   /** The running command's name (not the alias typed), for hints that repeat it. */
   commandName: string;
+  /** Who may manage this channel; absent where nobody is asked (the console's local user may). */
+  channelManagers?: ChannelManagers;
+  /** Channel subscriptions, personal reminders and team settings. */
+  schedule: ScheduleContext;
+}
+
+/** What the daily and remind commands need from the scheduling side, without knowing its store. */
+export interface ScheduleContext {
+  subscriptions: SubscriptionRepository;
+  teams: TeamSettingsRepository;
+  /** DEFAULT_TIMEZONE: the zone when neither the command nor the team names one. */
+  defaultZone: string;
 }
 
 export interface Command {
@@ -45,5 +89,7 @@ export interface Command {
   /** One line for help and Discord (at most 100 characters). */
   summary: string;
   argument?: ArgumentSpec;
+  /** Set when the argument starts with a mode word; `argument` then describes the whole text. */
+  modes?: readonly CommandMode[];
   run(context: CommandContext): Promise<Reply>;
 }

@@ -1,6 +1,6 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
-import type { Command, Who } from "./command.ts";
+import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
@@ -12,6 +12,7 @@ export interface CoreDeps {
   /** The first is the default roadmap (release-engineer when present). */
   roadmaps: readonly Roadmap[];
   progress: ProgressRepository;
+  schedule: ScheduleContext;
   logger: Logger;
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
@@ -21,6 +22,8 @@ export interface CoreDeps {
 export interface Request {
   text: string;
   who: Who;
+  /** Who may manage the channel the command came from; absent means the person may (the console). */
+  channelManagers?: ChannelManagers;
 }
 
 export const defaultRoadmapId = "release-engineer";
@@ -71,9 +74,11 @@ export class Core {
         roadmaps: this.roadmaps,
         commands: this.commands,
         progress: this.deps.progress,
+        schedule: this.deps.schedule,
         now: this.clock(),
         arg,
         commandName: command.name,
+        ...(request.channelManagers ? { channelManagers: request.channelManagers } : {}),
       });
     } catch (error) {
       if (error instanceof UserError) return errorReply(error.message, error.hint, "user-error");

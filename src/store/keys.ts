@@ -13,6 +13,12 @@ export const keys = {
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,
+  /** Every channel subscription and personal reminder, in one document the scheduler reads each tick. */
+  subscriptions: (): string => "subscriptions",
+  /** One subscription's position in the roadmap and its last post and error. */
+  subscriptionState: (subscriptionId: string): string => `subscription-state:${part(subscriptionId)}`,
+  /** A team's (Slack workspace's, Discord server's) settings. */
+  teamSettings: (platform: string, teamId: string): string => `team:${part(platform)}:${part(teamId)}`,
   /** The hash of the Discord command data last registered, per application and guild ("global"). */
   discordCommandsHash: (applicationId: string, scope: string): string =>
     `discord-commands:${part(applicationId)}:${part(scope)}`,

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import type { Logger } from "../core/logger.ts";
+import { keys } from "../store/keys.ts";
+import type { Store } from "../store/store.ts";
+import {
+  emptyState,
+  type Subscription,
+  type SubscriptionState,
+  subscriptionSchema,
+  subscriptionStateSchema,
+} from "./subscription.ts";
+
+const indexSchema = z.object({ entries: z.record(z.string(), z.unknown()) });
+
+/**
+ * Subscriptions live in one index document (keyv cannot list keys on every backend), written
+ * under the store's lock so two commands never drop each other's change; each subscription's
+ * state lives in its own document, written by whichever instance posted for it.
+ */
+export class SubscriptionRepository {
+  /** Decoded indexes by identity: a caching store returns the same frozen document until it changes. */
+  private readonly decoded = new WeakMap<object, ReadonlyMap<string, Subscription>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Every subscription and reminder. Corrupt entries are reported and left out. */
+  async all(): Promise<ReadonlyMap<string, Subscription>> {
+    return this.decode(await this.store.get(keys.subscriptions()));
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    return (await this.all()).get(id);
+  }
+
+  /** Adds or replaces subscriptions by id. */
+  async put(...subscriptions: Subscription[]): Promise<void> {
+    await this.change((entries) => {
+      for (const subscription of subscriptions) entries.set(subscription.id, subscription);
+    });
+  }
+
+  /** Removes a subscription; its state stays, so turning it on again continues where it was. */
+  async remove(id: string): Promise<Subscription | undefined> {
+    let removed: Subscription | undefined;
+    await this.change((entries) => {
+      removed = entries.get(id);
+      entries.delete(id);
+    });
+    return removed;
+  }
+
+  /** Marks a subscription paused (it is skipped until turned on again); false when it is gone. */
+  async pause(id: string, reason: string, at: Date): Promise<boolean> {
+    let found = false;
+    await this.change((entries) => {
+      const subscription = entries.get(id);
+      if (!subscription) return;
+      found = true;
+      entries.set(id, { ...subscription, paused: { at: at.toISOString(), reason } });
+    });
+    return found;
+  }
+
+  async state(id: string): Promise<SubscriptionState> {
+    const key = keys.subscriptionState(id);
+    return this.decodeState(key, await this.store.get(key));
+  }
+
+  /** Changes a subscription's state under its lock; returns the new state. */
+  async updateState(id: string, change: (state: SubscriptionState) => SubscriptionState): Promise<SubscriptionState> {
+    const key = keys.subscriptionState(id);
+    return this.store.withLock(key, async () => {
+      const next = change(this.decodeState(key, await this.store.get(key)));
+      await this.store.set(key, next);
+      return next;
+    });
+  }
+
+  private async change(edit: (entries: Map<string, Subscription>) => void): Promise<void> {
+    const key = keys.subscriptions();
+    await this.store.withLock(key, async () => {
+      const entries = new Map(this.decode(await this.store.get(key)));
+      edit(entries);
+      await this.store.set(key, { entries: Object.fromEntries(entries) });
+    });
+  }
+
+  private decode(value: unknown): ReadonlyMap<string, Subscription> {
+    if (value === undefined) return new Map();
+    const isObject = typeof value === "object" && value !== null;
+    const known = isObject ? this.decoded.get(value) : undefined;
+    if (known) return known;
+    const entries = new Map<string, Subscription>();
+    const index = indexSchema.safeParse(value);
+    if (!index.success) {
+      this.logger.error({ issues: index.error.issues }, "ignoring corrupt subscription index");
+      return entries;
+    }
+    for (const [id, entry] of Object.entries(index.data.entries)) {
+      const parsed = subscriptionSchema.safeParse(entry);
+      if (parsed.success && parsed.data.id === id) entries.set(id, parsed.data);
+      else this.logger.warn({ id, issues: parsed.error?.issues }, "ignoring corrupt subscription");
+    }
+    if (isObject && Object.isFrozen(value)) this.decoded.set(value, entries);
+    return entries;
+  }
+
+  private decodeState(key: string, value: unknown): SubscriptionState {
+    if (value === undefined) return emptyState;
+    const parsed = subscriptionStateSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    this.logger.warn({ key, issues: parsed.error.issues }, "ignoring corrupt subscription state");
+    return emptyState;
+  }
+}
