@@ -12,6 +12,7 @@ const manifestSchema = z.object({
   display_information: z.object({ name: z.string().min(1).max(35), description: z.string().max(140) }),
   features: z.object({
     bot_user: z.object({ display_name: z.string().min(1).max(80) }),
+    app_home: z.object({ messages_tab_enabled: z.boolean() }),
     slash_commands: z.array(
       z.object({
         command: z.string(),
@@ -26,13 +27,14 @@ const manifestSchema = z.object({
 });
 
 describe("deploy/slack-app-manifest.yaml", () => {
-  it("GIVEN the manifest THEN it creates /roadmap with interactivity and Socket Mode, asking only for the commands scope", async () => {
+  it("GIVEN the manifest THEN it creates /roadmap with interactivity, Socket Mode, the Messages tab and the scopes daily posts and reminders need", async () => {
     const manifest = manifestSchema.parse(
       parse(await readFile(path.join(root, "deploy/slack-app-manifest.yaml"), "utf8")),
     );
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(["/roadmap"]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
-    expect(manifest.oauth_config.scopes.bot).toEqual(["commands"]);
+    expect(manifest.oauth_config.scopes.bot).toEqual(["commands", "chat:write", "chat:write.public", "users:read"]);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { commands } from "../src/core/commands/index.ts";
 import type { Reply } from "../src/core/reply.ts";
-import { commandDataHash, roadmapCommandData } from "../src/platforms/discord/command-data.ts";
+import { commandDataHash, discordName, roadmapCommandData } from "../src/platforms/discord/command-data.ts";
 import { invitePermissions, inviteUrl } from "../src/platforms/discord/invite.ts";
 import { toDiscordMessage } from "../src/platforms/discord/messages.ts";
+import { modeFixture } from "./discord-mode-fixture.ts";
+import { combinedCharacters, commandDataViolations } from "./e2e/discord-command-limits.ts";
 import { discordViolations } from "./e2e/discord-limits.ts";
 
 describe("Discord command data", () => {
@@ -62,6 +64,72 @@ describe("Discord command data", () => {
       "CreatePublicThreads",
       "SendMessagesInThreads",
     ]);
+  });
+});
+
+describe("Discord command data for commands with modes", () => {
+  const fixture = modeFixture();
+  const data = roadmapCommandData([...commands, fixture], 26);
+  const group = data.options?.find((option) => option.name === fixture.name);
+
+  it("GIVEN the shipped commands THEN the data breaks none of Discord's command rules", () => {
+    const shipped = roadmapCommandData(commands, 26);
+    // The 4000 combined characters are shared by every subcommand and group: mode groups spend them fast.
+    expect(commandDataViolations(shipped), `${combinedCharacters(shipped)} combined characters`).toEqual([]);
+  });
+
+  it("GIVEN a command with modes THEN it is a subcommand group with one subcommand per mode", () => {
+    expect(group).toMatchObject({ type: 2, name: "practice", description: fixture.summary });
+    const subs = group && "options" in group ? (group.options ?? []) : [];
+    expect(subs.map((sub) => [sub.type, sub.name, sub.description])).toEqual([
+      [1, "on", "Post a topic here at a time you choose"],
+      [1, "off", "Stop posting here"],
+      [1, "status", "Show what is set up here and whether the last post went out"],
+      [1, "preview", "Show the next post, only to you"],
+    ]);
+  });
+
+  it("GIVEN a mode's options THEN each is an optional string in the declared order, descriptions cut to 100", () => {
+    const subs = group && "options" in group ? (group.options ?? []) : [];
+    const on = subs.find((sub) => sub.name === "on");
+    const options = (on && "options" in on ? (on.options ?? []) : []) as {
+      type: number;
+      name: string;
+      description: string;
+      required: boolean;
+      max_length: number;
+    }[];
+    expect(options.map((option) => [option.type, option.name, option.required])).toEqual([
+      [3, "time", false],
+      [3, "zone", false],
+      [3, "days", false],
+      [3, "track", false],
+    ]);
+    const days = options[2];
+    expect(days?.description).toHaveLength(100);
+    expect(days?.description.endsWith("…")).toBe(true);
+    // Four values and the two words stay inside the 300 characters a command may have.
+    expect(options.reduce((sum, option) => sum + option.max_length, 0)).toBeLessThanOrEqual(250);
+    const off = subs.find((sub) => sub.name === "off");
+    expect(off && "options" in off ? off.options : undefined).toEqual([]);
+  });
+
+  it("GIVEN the data with a mode group THEN it breaks none of Discord's command rules", () => {
+    expect(commandDataViolations(data)).toEqual([]);
+  });
+
+  it("GIVEN more than 25 commands THEN subcommands and groups together stop at 25", () => {
+    const many = Array.from({ length: 30 }, (_, index) => modeFixture(`fixture${index}`));
+    const crowded = roadmapCommandData([...commands, ...many], 26);
+    expect(crowded.options).toHaveLength(25);
+    expect(commandDataViolations(crowded).filter((problem) => !problem.startsWith("combined"))).toEqual([]);
+  });
+
+  it("GIVEN names Discord would refuse THEN they are folded to lowercase letters, digits, - and _", () => {
+    expect(discordName("Time Zone")).toBe("time-zone");
+    expect(discordName("x".repeat(40))).toHaveLength(32);
+    expect(discordName("")).toBe("x");
+    expect(discordName("days")).toBe("days");
   });
 });
 

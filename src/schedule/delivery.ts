@@ -47,6 +47,11 @@ export class DeliveryError extends Error {
     message: string,
     readonly code: string,
     readonly permanent: boolean,
+    /**
+     * The whole platform is unusable (a revoked token, a missing scope), not this one channel:
+     * nothing is paused for it, since every subscription would be, for a fix made in one place.
+     */
+    readonly platformWide = false,
   ) {
     super(message);
   }

@@ -10,6 +10,7 @@ import {
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  RESTEvents,
   Routes,
   TextChannel,
   ThreadChannel,
@@ -23,6 +24,7 @@ import {
   CHANNEL_ID,
   chatInput,
   DM_CHANNEL_ID,
+  discordErrors,
   FakeDiscord,
   GUILD_ID,
 } from "./fake-discord.ts";
@@ -244,6 +246,68 @@ describe("fake Discord with a bare discord.js client", () => {
     expect(await fake.channelMessages(CHANNEL_ID)).toMatchObject([{ content: "Week 1" }]);
     expect(await fake.channelMessages(thread.id)).toMatchObject([{ content: "first note" }]);
     expect(fake.threads).toMatchObject([{ channelId: CHANNEL_ID, messageId: sentId, body: { name: "Week 1 notes" } }]);
+  });
+
+  it("answers a repeated nonce with enforce_nonce with the first message, and records nonces", async () => {
+    const { fake, client } = await connect();
+    const post = (nonce: string, enforce_nonce = true) =>
+      client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: "Daily topic", nonce, enforce_nonce } });
+    const first = (await post("n-1")) as { id: string; nonce: string };
+    const again = (await post("n-1")) as { id: string };
+    const loose = (await post("n-1", false)) as { id: string };
+    expect(first.nonce).toBe("n-1");
+    expect(again.id).toBe(first.id);
+    expect(loose.id).not.toBe(first.id);
+    expect(await fake.channelMessages(CHANNEL_ID, 2)).toMatchObject([
+      { nonce: "n-1", enforce_nonce: true },
+      { nonce: "n-1", enforce_nonce: false },
+    ]);
+  });
+
+  it("answers scripted channel errors as DiscordAPIErrors, only where and as often as scripted", async () => {
+    const { fake, client } = await connect();
+    fake.failChannel(CHANNEL_ID, discordErrors.missingPermissions, { times: 1 });
+    fake.failChannel(CHANNEL_ID, discordErrors.missingAccess, { on: "threads" });
+    const send = () => client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: "hi" } });
+    const refused = await send().catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(DiscordAPIError);
+    expect(refused).toMatchObject({ status: 403, code: 50013 });
+    const sent = (await send()) as { id: string };
+    const thread = await client.rest
+      .post(Routes.threads(CHANNEL_ID, sent.id), { body: { name: "t" } })
+      .catch((caught: unknown) => caught);
+    expect(thread).toMatchObject({ status: 403, code: 50001 });
+    expect(fake.threads).toEqual([]);
+  });
+
+  it("refuses a second thread on one message with 160004, as Discord does", async () => {
+    const { client } = await connect();
+    const sent = (await client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: "hi" } })) as {
+      id: string;
+    };
+    await client.rest.post(Routes.threads(CHANNEL_ID, sent.id), { body: { name: "t" } });
+    const again = await client.rest
+      .post(Routes.threads(CHANNEL_ID, sent.id), { body: { name: "t" } })
+      .catch((caught: unknown) => caught);
+    expect(again).toMatchObject({ status: 400, code: 160004 });
+  });
+
+  it("rate-limits a channel with 429 and Retry-After, which discord.js waits out and retries", async () => {
+    const { fake, client } = await connect();
+    fake.rateLimitChannel(CHANNEL_ID, { retryAfter: 0.02 });
+    const limited: string[] = [];
+    client.rest.on(RESTEvents.RateLimited, (info) => limited.push(info.route));
+    await client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: "hi" } });
+    expect(fake.requests.filter((request) => request.path === `/channels/${CHANNEL_ID}/messages`)).toHaveLength(2);
+    expect(await fake.channelMessages(CHANNEL_ID)).toHaveLength(1);
+    expect(limited.length).toBeGreaterThan(0);
+  });
+
+  it("lets a payload carry a member's channel permissions", async () => {
+    const { fake, client } = await connect();
+    const handled = nextInteraction(client, async (interaction) => interaction.memberPermissions?.toArray());
+    await fake.interaction(chatInput({ permissions: "16" }));
+    expect(await handled).toEqual(["ManageChannels"]);
   });
 
   it("closes a client still connected at stop() with 4004, so it gives up instead of reconnecting", async () => {

@@ -123,10 +123,41 @@ export interface FakeDiscordOptions {
   guilds?: FakeGuildInput[];
 }
 
-/** What a route answers: a status and a JSON body (none for 204). */
+/** What a route answers: a status, a JSON body (none for 204) and any extra headers. */
 export interface FakeAnswer {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An error Discord answers with: the HTTP status and its JSON error code and message. */
+export interface FakeError {
+  status: number;
+  code: number;
+  message: string;
+}
+
+/** The refusals a bot meets when posting, as Discord words them. */
+export const discordErrors = {
+  unknownChannel: { status: 404, code: 10003, message: "Unknown Channel" },
+  unknownUser: { status: 404, code: 10013, message: "Unknown User" },
+  missingAccess: { status: 403, code: 50001, message: "Missing Access" },
+  cannotExecuteInDm: { status: 403, code: 50003, message: "Cannot execute action on a DM channel" },
+  cannotMessageUser: { status: 403, code: 50007, message: "Cannot send messages to this user" },
+  missingPermissions: { status: 403, code: 50013, message: "Missing Permissions" },
+  invalidFormBody: { status: 400, code: 50035, message: "Invalid Form Body" },
+  threadAlreadyCreated: { status: 400, code: 160004, message: "A thread has already been created for this message" },
+  serviceUnavailable: { status: 503, code: 0, message: "Service Unavailable" },
+} as const satisfies Record<string, FakeError>;
+
+/** Which requests for a channel a scripted answer applies to. */
+export type ChannelRequestKind = "messages" | "threads" | "any";
+
+export interface ScriptOptions {
+  /** Default "messages": `POST /channels/:id/messages`. "threads": starting a thread there; "any": every request. */
+  on?: ChannelRequestKind;
+  /** How many matching requests get it; default every one. */
+  times?: number;
 }
 
 /** An interaction's webhook: its original response (as a message), edits, follow-ups, deleted message ids. */
@@ -182,6 +213,10 @@ export class FakeDiscord {
   private readonly callbacks = new Map<string, RecordedRequest[]>();
   private readonly webhooks = new Map<string, WebhookMessages>();
   private readonly sentToChannels = new Map<string, MessageBody[]>();
+  /** The message each `channel nonce` created, for `enforce_nonce` repeats. */
+  private readonly byNonce = new Map<string, APIMessage>();
+  /** Messages that already have a thread (Discord allows one per message). */
+  private readonly threaded = new Set<string>();
   private readonly interactions = new Map<string, InteractionLike>();
   private readonly overrides: ((request: RecordedRequest) => FakeAnswer | undefined)[] = [];
   private readonly waiters: (() => void)[] = [];
@@ -212,9 +247,9 @@ export class FakeDiscord {
     const server = createServer((req, res) => {
       void this.handle(req)
         .catch((error: unknown) => this.failed(error))
-        .then(({ status, body }) => {
-          if (body === undefined) res.writeHead(status).end();
-          else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+        .then(({ status, body, headers }) => {
+          if (body === undefined) res.writeHead(status, headers).end();
+          else res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
           this.notify();
         });
     });
@@ -278,6 +313,49 @@ export class FakeDiscord {
     this.overrides.push(answer);
   }
 
+  /**
+   * Answers `error` (e.g. `discordErrors.missingPermissions`) to the bot's requests for a channel: its message
+   * posts by default, or thread starts, or everything. Later scripts for the same request come after earlier ones.
+   */
+  failChannel(channelId: string, error: FakeError, options: ScriptOptions = {}): void {
+    this.script(channelId, options, () => ({
+      status: error.status,
+      body: { message: error.message, code: error.code },
+    }));
+  }
+
+  /**
+   * Answers 429 to posts in a channel (`times` of them, default once), as Discord's per-route limit does: a
+   * `Retry-After` header (seconds) that discord.js waits out before it sends again, and `retry_after` in the
+   * body. Discord's header is whole seconds; a fraction here keeps tests quick.
+   */
+  rateLimitChannel(channelId: string, options: ScriptOptions & { retryAfter?: number } = {}): void {
+    const retryAfter = options.retryAfter ?? 0.05;
+    this.script(channelId, { times: 1, ...options }, () => ({
+      status: 429,
+      headers: {
+        "retry-after": String(retryAfter),
+        "x-ratelimit-limit": "5",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset-after": String(retryAfter),
+        "x-ratelimit-bucket": `fake-bucket-${channelId}`,
+        "x-ratelimit-scope": "user",
+      },
+      body: { message: "You are being rate limited.", retry_after: retryAfter, global: false },
+    }));
+  }
+
+  /** Answers `error` when the bot opens a DM with this user (`POST /users/@me/channels`), `times` times. */
+  failUser(userId: string, error: FakeError, options: Pick<ScriptOptions, "times"> = {}): void {
+    let left = options.times ?? Number.POSITIVE_INFINITY;
+    this.override((request) => {
+      if (left <= 0 || request.method !== "POST" || request.path !== "/users/@me/channels") return undefined;
+      if (messageBody(request).recipient_id !== userId) return undefined;
+      left--;
+      return { status: error.status, body: { message: error.message, code: error.code } };
+    });
+  }
+
   /** Resolves with the body the bot answered an interaction with (its only callback). */
   async callback(interactionId: string): Promise<CallbackBody> {
     return (await this.callbackRequest(interactionId)).body as CallbackBody;
@@ -318,6 +396,11 @@ export class FakeDiscord {
     return [...(this.sentToChannels.get(channelId) ?? [])];
   }
 
+  /** The DM channel the bot opened with a user (`POST /users/@me/channels`), if it did. */
+  dmChannelOf(userId: string): string | undefined {
+    return this.dmChannels.get(userId);
+  }
+
   /** The body of the latest command registration (`PUT .../commands`, global or guild), as the bot sent it. */
   registered(): CommandBody[] | undefined {
     return this.registrations.at(-1)?.body;
@@ -326,6 +409,26 @@ export class FakeDiscord {
   /** Waits, without timers, until `condition` holds; it is checked after every request and gateway event. */
   async until(condition: () => boolean): Promise<void> {
     while (!condition()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private script(channelId: string, options: ScriptOptions, answer: () => FakeAnswer): void {
+    const on = options.on ?? "messages";
+    let left = options.times ?? Number.POSITIVE_INFINITY;
+    const base = `/channels/${channelId}`;
+    const threadPath = new RegExp(`^${base}(?:/messages/[^/]+)?/threads$`);
+    this.override((request) => {
+      if (left <= 0) return undefined;
+      const { method, path } = request;
+      const matches =
+        on === "any"
+          ? path === base || path.startsWith(`${base}/`)
+          : on === "messages"
+            ? method === "POST" && path === `${base}/messages`
+            : method === "POST" && threadPath.test(path);
+      if (!matches) return undefined;
+      left--;
+      return answer();
+    });
   }
 
   /** Records the fake's own failure and answers 500 (discord.js retries 5xx, then throws an HTTPError). */
@@ -567,16 +670,28 @@ export class FakeDiscord {
       return channel ? ok(channel) : { status: 404, body: { message: "Unknown Channel", code: 10003 } };
     }),
     route("POST /channels/:channel/messages", (p, request) => {
-      this.sentToChannels.set(p.channel, [...(this.sentToChannels.get(p.channel) ?? []), messageBody(request)]);
-      return ok(this.message(messageBody(request), request.files, p.channel));
+      const body = messageBody(request);
+      // With enforce_nonce, a nonce this channel has seen gives back the first message; nothing new is posted.
+      const nonceKey = body.nonce === undefined ? undefined : `${p.channel} ${String(body.nonce)}`;
+      const first = nonceKey && body.enforce_nonce === true ? this.byNonce.get(nonceKey) : undefined;
+      if (first) return ok(first);
+      this.sentToChannels.set(p.channel, [...(this.sentToChannels.get(p.channel) ?? []), body]);
+      const message = this.message(body, request.files, p.channel);
+      if (nonceKey) this.byNonce.set(nonceKey, message);
+      return ok(message);
     }),
     route("PATCH /channels/:channel/messages/:message", (p, request) =>
       ok({ ...this.message(messageBody(request), request.files, p.channel), id: p.message, edited_timestamp: now() }),
     ),
     route("DELETE /channels/:channel/messages/:message", () => ({ status: 204 })),
-    route("POST /channels/:channel/messages/:message/threads", (p, request) =>
-      ok(this.startThread(p.channel, p.message, messageBody(request))),
-    ),
+    route("POST /channels/:channel/messages/:message/threads", (p, request) => {
+      if (this.threaded.has(p.message)) {
+        const { status, code, message } = discordErrors.threadAlreadyCreated;
+        return { status, body: { message, code } };
+      }
+      this.threaded.add(p.message);
+      return ok(this.startThread(p.channel, p.message, messageBody(request)));
+    }),
     route("POST /channels/:channel/threads", (p, request) =>
       ok(this.startThread(p.channel, null, messageBody(request))),
     ),
@@ -669,6 +784,7 @@ export class FakeDiscord {
       pinned: false,
       type: MessageType.Default,
       flags: body.flags ?? 0,
+      ...(body.nonce === undefined ? {} : { nonce: body.nonce as string | number }),
       ...(fromWebhook ? { webhook_id: this.appId, application_id: this.appId } : {}),
       ...(interaction
         ? {
@@ -854,8 +970,8 @@ export function user(fields: { id: string; username?: string; global_name?: stri
   };
 }
 
-function member(who: APIUser): APIInteractionGuildMember {
-  return { ...guildMember(who), permissions: MEMBER_PERMISSIONS };
+function member(who: APIUser, permissions = MEMBER_PERMISSIONS): APIInteractionGuildMember {
+  return { ...guildMember(who), permissions };
 }
 
 function guildMember(who: APIUser): APIGuildMember {
@@ -903,6 +1019,12 @@ export interface WhereOptions {
   channelId?: string;
   /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
   dm?: boolean;
+  /**
+   * The member's permissions in the channel as Discord computes them (roles and the channel's overwrites), as the
+   * bitfield string: `String(PermissionFlagsBits.ManageChannels | ...)`. Default: an ordinary member's, without
+   * Manage Channels. Ignored with `dm`.
+   */
+  permissions?: string;
   locale?: `${Locale}`;
   /** Default: a fresh snowflake. */
   id?: string;
@@ -953,7 +1075,7 @@ function envelope(where: WhereOptions) {
     guild: { id: guildId, locale, features: [] },
     guild_id: guildId,
     guild_locale: Locale.EnglishUS,
-    member: member(who),
+    member: member(who, where.permissions),
     channel_id: channelId,
     channel: { id: channelId, type: ChannelType.GuildText as const, guild_id: guildId, name: "learning" },
     authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guildId },

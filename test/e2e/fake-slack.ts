@@ -3,12 +3,52 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 
+/** One Web API call as the fake saw it, in arrival order, with what it answered. */
+export interface ApiCall {
+  method: string;
+  body: string;
+  /** The form fields (WebClient sends x-www-form-urlencoded; objects arrive as JSON strings). */
+  params: Record<string, string>;
+  /** HTTP status of the answer (429 for a scripted rate limit). */
+  status: number;
+  /** Slack's error code when the answer was `ok: false`. */
+  error?: string;
+}
+
+/** A chat.postMessage that went through, as Slack would show it. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: SlackBlock[];
+  params: Record<string, string>;
+}
+
+/** What the next calls to one channel get instead of success. */
+type ScriptedOutcome =
+  | { kind: "error"; error: string; extra?: object }
+  | { kind: "http"; status: number }
+  | { kind: "rate-limited"; retryAfter: number };
+
+/** Workspace roles users.info reports. */
+export interface SlackRoles {
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+}
+
 /**
  * A stand-in for Slack on 127.0.0.1: the Web API methods the bot calls, response_url endpoints,
  * and a Socket Mode WebSocket. It records what the bot sent so tests assert on real payloads.
+ * Tests script failures per channel (errors, HTTP statuses, 429 with Retry-After) and workspace
+ * roles per user.
  */
 export class FakeSlack {
-  readonly apiCalls: { method: string; body: string }[] = [];
+  readonly apiCalls: ApiCall[] = [];
+  readonly posts: PostedMessage[] = [];
+  private readonly scripts = new Map<string, { outcome: ScriptedOutcome; remaining: number }[]>();
+  private readonly users = new Map<string, SlackRoles | { error: string }>();
+  private postCount = 0;
   private readonly responses = new Map<string, unknown[]>();
   private readonly waiters: (() => void)[] = [];
   private server: Server | undefined;
@@ -37,8 +77,12 @@ export class FakeSlack {
         return;
       }
       const method = url.replace(/^\/api\//, "");
-      this.apiCalls.push({ method, body });
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(this.answer(method)));
+      const params = parseParams(body, req.headers["content-type"]);
+      const { status, payload, headers } = this.answer(method, params);
+      const error = typeof payload.error === "string" ? payload.error : undefined;
+      this.apiCalls.push({ method, body, params, status, ...(error ? { error } : {}) });
+      res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(payload));
+      this.notify();
     });
     this.sockets = new WebSocketServer({ server: this.server, path: "/link" });
     this.sockets.on("connection", (socket) => {
@@ -83,7 +127,120 @@ export class FakeSlack {
     return this.acks.get(envelopeId);
   }
 
-  private answer(method: string): object {
+  /** The next `times` posts to `channel` fail with Slack's error code (e.g. "not_in_channel"). */
+  failChannel(channel: string, error: string, times = Number.POSITIVE_INFINITY, extra?: object): void {
+    this.script(channel, { kind: "error", error, ...(extra ? { extra } : {}) }, times);
+  }
+
+  /** The next `times` posts to `channel` get this HTTP status (e.g. 500) with no Slack answer. */
+  httpErrorChannel(channel: string, status: number, times = Number.POSITIVE_INFINITY): void {
+    this.script(channel, { kind: "http", status }, times);
+  }
+
+  /** The next `times` posts to `channel` get 429 with `Retry-After: retryAfter` (seconds). */
+  rateLimitChannel(channel: string, retryAfter: number, times = 1): void {
+    this.script(channel, { kind: "rate-limited", retryAfter }, times);
+  }
+
+  /** users.info answers with these roles for `userId` (everyone else is a plain member). */
+  setRoles(userId: string, roles: SlackRoles): void {
+    this.users.set(userId, roles);
+  }
+
+  /** users.info fails for `userId` with Slack's error code (e.g. "missing_scope"). */
+  failUsersInfo(userId: string, error: string): void {
+    this.users.set(userId, { error });
+  }
+
+  /** Forgets scripted failures and roles (recorded calls and posts stay). */
+  clearScripts(): void {
+    this.scripts.clear();
+    this.users.clear();
+  }
+
+  /** The messages that went through to one channel (or user id, for DMs), in order. */
+  postsTo(channel: string): PostedMessage[] {
+    return this.posts.filter((post) => post.channel === channel);
+  }
+
+  /** The Web API calls of one method, optionally to one channel, in arrival order. */
+  callsTo(method: string, channel?: string): ApiCall[] {
+    return this.apiCalls.filter(
+      (call) => call.method === method && (channel === undefined || call.params.channel === channel),
+    );
+  }
+
+  /** Resolves once the condition holds; re-checked after every request the fake receives. */
+  async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private script(channel: string, outcome: ScriptedOutcome, times: number): void {
+    this.scripts.set(channel, [...(this.scripts.get(channel) ?? []), { outcome, remaining: times }]);
+  }
+
+  private scripted(channel: string): ScriptedOutcome | undefined {
+    const queue = this.scripts.get(channel);
+    const next = queue?.[0];
+    if (!queue || !next) return undefined;
+    next.remaining--;
+    if (next.remaining <= 0) queue.shift();
+    return next.outcome;
+  }
+
+  private answer(
+    method: string,
+    params: Record<string, string>,
+  ): { status: number; payload: Record<string, unknown>; headers?: Record<string, string> } {
+    if (method === "chat.postMessage") return this.postMessage(params);
+    if (method === "users.info") return { status: 200, payload: this.userInfo(params.user ?? "") };
+    return { status: 200, payload: this.simpleAnswer(method) };
+  }
+
+  private postMessage(params: Record<string, string>) {
+    const channel = params.channel ?? "";
+    const outcome = this.scripted(channel);
+    if (outcome?.kind === "rate-limited") {
+      return {
+        status: 429,
+        payload: { ok: false, error: "ratelimited" },
+        headers: { "retry-after": String(outcome.retryAfter) },
+      };
+    }
+    if (outcome?.kind === "http") return { status: outcome.status, payload: { ok: false, error: "fake_http_error" } };
+    if (outcome?.kind === "error")
+      return { status: 200, payload: { ok: false, error: outcome.error, ...outcome.extra } };
+    if (!params.text && !params.blocks) return { status: 200, payload: { ok: false, error: "no_text" } };
+    const ts = `1700000000.${String(++this.postCount).padStart(6, "0")}`;
+    this.posts.push({
+      channel,
+      ts,
+      text: params.text ?? "",
+      blocks: params.blocks ? (JSON.parse(params.blocks) as SlackBlock[]) : [],
+      params,
+    });
+    // A user id as channel means the app's DM with that person; Slack answers with the DM's id.
+    const answered = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
+    return { status: 200, payload: { ok: true, channel: answered, ts, message: { text: params.text ?? "", ts } } };
+  }
+
+  private userInfo(userId: string): Record<string, unknown> {
+    const known = this.users.get(userId);
+    if (known && "error" in known) return { ok: false, error: known.error };
+    return {
+      ok: true,
+      user: {
+        id: userId,
+        name: userId.toLowerCase(),
+        is_bot: false,
+        is_admin: known?.is_admin ?? false,
+        is_owner: known?.is_owner ?? false,
+        is_primary_owner: known?.is_primary_owner ?? false,
+      },
+    };
+  }
+
+  private simpleAnswer(method: string): Record<string, unknown> {
     switch (method) {
       case "auth.test":
         return {
@@ -105,10 +262,18 @@ export class FakeSlack {
   private notify(): void {
     for (const wake of this.waiters.splice(0)) wake();
   }
+}
 
-  private async until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+/** Web API bodies are form-encoded (WebClient's default) or JSON; either way, a flat record of strings. */
+function parseParams(body: string, contentType: string | undefined): Record<string, string> {
+  if (!body) return {};
+  if (contentType?.includes("application/json")) {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(parsed).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
   }
+  return Object.fromEntries(new URLSearchParams(body));
 }
 
 const readBody = (req: IncomingMessage): Promise<string> =>
@@ -164,13 +329,20 @@ export interface SlackBlock {
   elements?: { type: string; text?: string | { text: string }; value?: string; action_id?: string }[];
 }
 
-export const slashCommandBody = (fields: { text: string; user?: string; responseUrl: string }) =>
+export const slashCommandBody = (fields: {
+  text: string;
+  user?: string;
+  responseUrl: string;
+  /** Where the command was typed; a DM is channel "D…" named "directmessage". */
+  channelId?: string;
+  channelName?: string;
+}) =>
   new URLSearchParams({
     token: "legacy-token",
     team_id: "T0TEST",
     team_domain: "fake",
-    channel_id: "C0TEST",
-    channel_name: "learning",
+    channel_id: fields.channelId ?? "C0TEST",
+    channel_name: fields.channelName ?? "learning",
     user_id: fields.user ?? "U0ALICE",
     user_name: "alice",
     command: "/roadmap",

@@ -6,7 +6,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { ArgumentSpec, Command } from "../../core/command.ts";
+import type { ArgumentSpec, Command, CommandMode, ModeOption } from "../../core/command.ts";
 import { truncate } from "../../core/text.ts";
 
 /** Discord's limits on command data: names 1-32 lowercase, descriptions 1-100, 25 subcommands. */
@@ -45,9 +45,62 @@ function option(spec: ArgumentSpec, stageCount: number) {
 }
 
 /**
- * `/roadmap` with one subcommand per core command, built from the same metadata the core and
- * help use, so names, options and descriptions have one source. Usable in servers, in DMs with
- * the bot and as a user-installed app.
+ * A name as Discord accepts it (1-32 characters, lowercase letters, digits, `-` and `_`). Core
+ * names already are; anything else is folded so registration cannot fail on it.
+ */
+export function discordName(name: string): string {
+  const folded = name
+    .toLowerCase()
+    .replace(/[^-_\p{Ll}\p{Lo}\p{N}]+/gu, "-")
+    .slice(0, discordCommandLimits.name);
+  return folded === "" ? "x" : folded;
+}
+
+/** The option each mode option becomes: the same name, as Discord accepts it. */
+export const modeOptionName = (option: ModeOption): string => discordName(option.name);
+
+/**
+ * A mode's options are words of one command text, capped at 300 characters: each gets a share
+ * of 250, leaving room for the command and mode words.
+ */
+const modeOptionLength = (mode: CommandMode) => Math.min(100, Math.floor(250 / Math.max(1, mode.options?.length ?? 0)));
+
+/** A command with modes: a subcommand group named after it, one subcommand per mode, every option optional text. */
+function modeGroup(command: Command, modes: readonly CommandMode[]) {
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: discordName(command.name),
+    description: truncate(command.summary, discordCommandLimits.description),
+    options: modes.slice(0, discordCommandLimits.subcommands).map((mode) => ({
+      type: ApplicationCommandOptionType.Subcommand,
+      name: discordName(mode.name),
+      description: truncate(mode.summary, discordCommandLimits.description),
+      options: (mode.options ?? []).slice(0, discordCommandLimits.subcommands).map((modeOption) => ({
+        type: ApplicationCommandOptionType.String,
+        name: modeOptionName(modeOption),
+        description: truncate(modeOption.description, discordCommandLimits.description),
+        required: false,
+        max_length: modeOptionLength(mode),
+      })),
+    })),
+  };
+}
+
+/** The mode a `/roadmap <group> <subcommand>` names, found by the Discord names built above. */
+export function findMode(
+  commands: readonly Command[],
+  group: string,
+  subcommand: string,
+): { command: Command; mode: CommandMode } | undefined {
+  const command = commands.find((candidate) => candidate.modes?.length && discordName(candidate.name) === group);
+  const mode = command?.modes?.find((candidate) => discordName(candidate.name) === subcommand);
+  return command && mode ? { command, mode } : undefined;
+}
+
+/**
+ * `/roadmap` with one subcommand per core command (a subcommand group for a command with modes),
+ * built from the same metadata the core and help use, so names, options and descriptions have one
+ * source. Usable in servers, in DMs with the bot and as a user-installed app.
  */
 export function roadmapCommandData(
   commands: readonly Command[],
@@ -59,12 +112,17 @@ export function roadmapCommandData(
     description: "Study the roadmap: stages, topics, your next topic and your progress",
     integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
-    options: commands.slice(0, discordCommandLimits.subcommands).map((command) => ({
-      type: ApplicationCommandOptionType.Subcommand,
-      name: command.name,
-      description: truncate(command.summary, discordCommandLimits.description),
-      options: command.argument ? [option(command.argument, stageCount)] : [],
-    })),
+    // Subcommands and groups together count against the 25 options of the command.
+    options: commands.slice(0, discordCommandLimits.subcommands).map((command) =>
+      command.modes?.length
+        ? modeGroup(command, command.modes)
+        : {
+            type: ApplicationCommandOptionType.Subcommand,
+            name: command.name,
+            description: truncate(command.summary, discordCommandLimits.description),
+            options: command.argument ? [option(command.argument, stageCount)] : [],
+          },
+    ),
   } as RESTPostAPIChatInputApplicationCommandsJSONBody;
 }
 

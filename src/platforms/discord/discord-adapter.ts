@@ -7,15 +7,18 @@ import {
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  PermissionFlagsBits,
 } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
 import type { DiscordConfig } from "../../config.ts";
+import type { ChannelManagers } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
 import type { Reply } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
 import { within } from "../within.ts";
-import { roadmapCommandData, stageOptionName } from "./command-data.ts";
+import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
+import { DiscordDelivery } from "./discord-delivery.ts";
 import { customIdPrefix, type DiscordMessage, toDiscordMessage } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
 import { whoFromInteraction } from "./who.ts";
@@ -49,17 +52,42 @@ function wire<T extends Partial<DiscordMessage>>(message: T): T {
 const choiceName = (text: string) => truncate(text, 100);
 
 /**
+ * An option value as one word of the text grammar: "mon, wed, fri" typed into a slash option
+ * reads as "mon,wed,fri", not three words.
+ */
+const optionWord = (value: string): string =>
+  value
+    .replace(/\s*,\s*/g, ",")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/**
+ * Who may change what the bot does in the channel: members with Manage Channels there. The
+ * payload's member permissions already include the channel's overwrites (and Administrator);
+ * outside a server there are none, so nobody may. Passed for clicks too: without it the core
+ * would let anyone, should a button ever run a command that asks.
+ */
+export function channelManagersOf(interaction: ChatInputCommandInteraction | ButtonInteraction): ChannelManagers {
+  return {
+    description: "members with Manage Channels",
+    check: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false,
+  };
+}
+
+/**
  * Discord through discord.js: `/roadmap <subcommand>` with typed options and autocomplete, and
  * the reply buttons. One gateway connection with the Guilds intent only: interactions need no more.
  */
 export class DiscordAdapter {
   readonly client: Client;
   private readonly deferAfterMs: number;
+  private readonly channelDelivery: DiscordDelivery;
   private gaveUp = false;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.config.apiUrl } });
+    this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger);
     // Without an error listener, an error event would crash the process.
     this.client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));
     // discord.js reconnects on its own after ordinary drops; ShardDisconnect means it gave up
@@ -103,6 +131,11 @@ export class DiscordAdapter {
     return this.client.isReady() && !this.gaveUp;
   }
 
+  /** Scheduled posts and DMs, through this client's REST (its token, rate limits and retries). */
+  get delivery(): DiscordDelivery {
+    return this.channelDelivery;
+  }
+
   /** False once discord.js has given up reconnecting: the process should be restarted. */
   get alive(): boolean {
     return !this.gaveUp;
@@ -114,9 +147,22 @@ export class DiscordAdapter {
     if (interaction.isButton()) return this.click(interaction);
   }
 
-  /** The subcommand and its one option, as the text grammar every platform shares. */
+  /**
+   * The slash command as the text grammar every platform shares: `<subcommand> <its one option>`,
+   * or for a command with modes `<command> <mode> <option values in declared order, unset skipped>`.
+   */
   private commandText(interaction: ChatInputCommandInteraction): string {
     const name = interaction.options.getSubcommand(true);
+    const group = interaction.options.getSubcommandGroup(false);
+    if (group) {
+      const found = findMode(this.options.core.commands, group, name);
+      // Data registered by another version: let the core answer the words as typed.
+      if (!found) return `${group} ${name}`;
+      const values = (found.mode.options ?? [])
+        .map((option) => optionWord(interaction.options.getString(modeOptionName(option), false) ?? ""))
+        .filter((value) => value !== "");
+      return [found.command.name, found.mode.name, ...values].join(" ");
+    }
     const value = interaction.options.data[0]?.options?.[0]?.value;
     return value === undefined ? name : `${name} ${String(value)}`;
   }
@@ -125,6 +171,7 @@ export class DiscordAdapter {
     const answer = this.options.core.handle({
       text: this.commandText(interaction),
       who: whoFromInteraction(interaction),
+      channelManagers: channelManagersOf(interaction),
     });
     const quick = await within(answer, this.deferAfterMs);
     if (quick) {
@@ -154,7 +201,7 @@ export class DiscordAdapter {
       return;
     }
     const answer = this.options.core
-      .handle({ text: command, who: whoFromInteraction(interaction) })
+      .handle({ text: command, who: whoFromInteraction(interaction), channelManagers: channelManagersOf(interaction) })
       .then((reply): Reply => (share && reply.outcome === "ok" ? { ...reply, private: false } : reply));
     const quick = await within(answer, this.deferAfterMs);
     if (quick) {

@@ -13,7 +13,8 @@ export function whoFromInteraction(interaction: Interaction): Who {
     platform: "discord",
     userId: interaction.user.id,
     displayName,
-    ...(interaction.guildId ? { teamId: interaction.guildId } : {}),
+    // No server: the bot's DM, or a user-installed app in a DM or group DM; no channel to post to.
+    ...(interaction.guildId ? { teamId: interaction.guildId } : { inDirectMessage: true }),
     ...(interaction.channelId ? { channelId: interaction.channelId } : {}),
   };
 }

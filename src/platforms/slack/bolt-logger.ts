@@ -11,9 +11,12 @@ const toSlackLevel: Record<string, LogLevel> = {
   silent: LogLevel.ERROR,
 };
 
-/** Bolt logs through its own interface; this routes it into our pino logs, tagged as bolt. */
-export function boltLogger(logger: PinoLogger): SlackLogger {
-  const child = logger.child({ component: "bolt" });
+/**
+ * Bolt and the Web API client log through Slack's own interface; this routes them into our pino
+ * logs, tagged with the component ("bolt", or "slack-delivery" for scheduled posts).
+ */
+export function boltLogger(logger: PinoLogger, component = "bolt"): SlackLogger {
+  const child = logger.child({ component });
   const say =
     (level: "debug" | "info" | "warn" | "error") =>
     (...message: unknown[]) => {

@@ -7,7 +7,9 @@ import type { Reply } from "../../core/reply.ts";
 import { within } from "../within.ts";
 import { actionIds, runActionPattern, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
+import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
 export interface SlackAdapterOptions {
@@ -39,6 +41,7 @@ export class SlackAdapter {
   readonly app: App;
   private readonly receiver: HTTPReceiver | SocketModeReceiver;
   private readonly deferAfterMs: number;
+  private scheduled: SlackDelivery | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, logger } = options;
@@ -71,6 +74,19 @@ export class SlackAdapter {
     return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
   }
 
+  /**
+   * Scheduled posts (daily topics, reminders) for this workspace. Its own Web API client: a rate
+   * limit on one channel must not pause the client that answers commands and clicks.
+   */
+  get delivery(): SlackDelivery {
+    this.scheduled ??= new SlackDelivery({
+      botToken: this.options.config.botToken,
+      apiUrl: this.options.config.apiUrl,
+      logger: this.options.logger,
+    });
+    return this.scheduled;
+  }
+
   async start(): Promise<void> {
     await this.app.init();
     if (this.receiver instanceof SocketModeReceiver) await this.receiver.start();
@@ -89,10 +105,14 @@ export class SlackAdapter {
     action: { value?: string } | object,
     body: Parameters<typeof whoFromAction>[0],
     audience: "private" | "channel",
+    client: UsersInfoClient,
   ): Promise<RespondArguments> {
     const command = "value" in action && typeof action.value === "string" ? action.value : "";
     if (!this.options.core.isButtonCommand(command)) return invalidButton;
-    const answer = await this.options.core.handle({ text: command, who: whoFromAction(body) });
+    const who = whoFromAction(body);
+    // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
+    const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
+    const answer = await this.options.core.handle({ text: command, who, channelManagers });
     const shown: Reply = audience === "channel" && answer.outcome === "ok" ? { ...answer, private: false } : answer;
     return { ...toSlackMessage(shown), replace_original: false };
   }
@@ -100,8 +120,11 @@ export class SlackAdapter {
   private registerHandlers(): void {
     const { core, logger } = this.options;
 
-    this.app.command("/roadmap", async ({ command, ack, respond }) => {
-      const answer = core.handle({ text: unescapeMrkdwn(command.text), who: whoFromCommand(command) });
+    this.app.command("/roadmap", async ({ command, ack, respond, client }) => {
+      const who = whoFromCommand(command);
+      // users.info is called only if the command asks (daily on/off), not for every command.
+      const channelManagers = slackChannelManagers(client, who.userId, logger);
+      const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
       const quick = await within(answer, this.deferAfterMs);
       if (quick) {
         await ack(toSlackMessage(quick));
@@ -113,13 +136,13 @@ export class SlackAdapter {
       await respond(toSlackMessage(await answer));
     });
 
-    this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond }) => {
+    this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond, client }) => {
       await ack();
-      await respond(await this.click(action, body, "private"));
+      await respond(await this.click(action, body, "private", client));
     });
-    this.app.action(actionIds.share, async ({ ack, body, action, respond }) => {
+    this.app.action(actionIds.share, async ({ ack, body, action, respond, client }) => {
       await ack();
-      await respond(await this.click(action, body, "channel"));
+      await respond(await this.click(action, body, "channel", client));
     });
 
     this.app.error(async (error) => {

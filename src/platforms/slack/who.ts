@@ -1,5 +1,9 @@
 import type { Who } from "../../core/command.ts";
 
+/** A one-to-one conversation with the bot: Slack names it "directmessage" and its id starts with D. */
+export const isDirectMessage = (channel: { id?: string | undefined; name?: string | undefined }): boolean =>
+  channel.name === "directmessage" || (channel.id?.startsWith("D") ?? false);
+
 /**
  * The person behind a Slack payload. Identity always comes from the payload Slack signed, never
  * from a button's value, so a click acts for whoever clicked.
@@ -9,6 +13,7 @@ export function whoFromCommand(command: {
   user_name?: string;
   team_id?: string;
   channel_id?: string;
+  channel_name?: string;
 }): Who {
   return {
     platform: "slack",
@@ -16,13 +21,14 @@ export function whoFromCommand(command: {
     ...(command.user_name ? { displayName: command.user_name } : {}),
     ...(command.team_id ? { teamId: command.team_id } : {}),
     ...(command.channel_id ? { channelId: command.channel_id } : {}),
+    ...(isDirectMessage({ id: command.channel_id, name: command.channel_name }) ? { inDirectMessage: true } : {}),
   };
 }
 
 interface ActionBody {
   user: { id: string; name?: string; username?: string; team_id?: string };
   team?: { id: string } | null;
-  channel?: { id: string };
+  channel?: { id: string; name?: string };
 }
 
 export function whoFromAction(body: ActionBody): Who {
@@ -34,5 +40,6 @@ export function whoFromAction(body: ActionBody): Who {
     ...(displayName ? { displayName } : {}),
     ...(teamId ? { teamId } : {}),
     ...(body.channel?.id ? { channelId: body.channel.id } : {}),
+    ...(body.channel && isDirectMessage(body.channel) ? { inDirectMessage: true } : {}),
   };
 }
