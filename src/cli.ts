@@ -9,10 +9,12 @@ import { commands, commandWords } from "./core/commands/index.ts";
 import { defaultRoadmapId } from "./core/core.ts";
 import { type App, createApp, startBot } from "./main.ts";
 import { ConsoleAdapter } from "./platforms/console/console-adapter.ts";
+import { ConsoleDelivery } from "./platforms/console/console-delivery.ts";
 import { renderText } from "./platforms/console/render-text.ts";
 import { roadmapCommandData } from "./platforms/discord/command-data.ts";
 import { inviteUrl } from "./platforms/discord/invite.ts";
 import { registerCommands } from "./platforms/discord/register.ts";
+import { startCron } from "./schedule/cron-driver.ts";
 import { StoreError } from "./store/store.ts";
 
 /** Exit codes of the public contract: 0 success, 1 a user error, 2 an internal or config error. */
@@ -51,7 +53,8 @@ function whoFrom({ options }: CliArgs): Who {
     userId,
     displayName: options.name ?? userId,
     ...(options.team ? { teamId: options.team } : {}),
-    ...(options.channel ? { channelId: options.channel } : {}),
+    // The terminal is one channel of its own, so `daily on` works there too.
+    channelId: options.channel ?? "terminal",
   };
 }
 
@@ -68,6 +71,9 @@ async function withApp<T>(defaultLogLevel: "warn" | "info", fn: (app: App) => Pr
 async function consoleChat(who: Who): Promise<number> {
   return withApp("warn", async (app) => {
     const chat = new ConsoleAdapter(app.core, { input: process.stdin, output: process.stdout, who });
+    // Daily posts and reminders set up here are printed here, at their time.
+    const scheduler = app.scheduler([new ConsoleDelivery(process.stdout)]);
+    const cron = startCron(() => scheduler.tick(), app.logger);
     // SIGTERM (docker stop, kill) ends the chat cleanly so the store is closed, like Ctrl-D.
     const stop = () => chat.stop();
     process.once("SIGTERM", stop);
@@ -75,6 +81,7 @@ async function consoleChat(who: Who): Promise<number> {
       await chat.start();
     } finally {
       process.off("SIGTERM", stop);
+      await cron.stop();
     }
     return 0;
   });

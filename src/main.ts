@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { hostname } from "node:os";
 import type { Logger as PinoLogger } from "pino";
 import { type Config, ConfigError, type LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
@@ -9,6 +11,10 @@ import { createLogger } from "./logging.ts";
 import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
+import { startCron } from "./schedule/cron-driver.ts";
+import { DailyScheduler, roadmapLookups } from "./schedule/daily-scheduler.ts";
+import type { Delivery } from "./schedule/delivery.ts";
+import { PostLedger } from "./schedule/post-ledger.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
@@ -18,6 +24,8 @@ export interface App {
   core: Core;
   store: Store;
   logger: PinoLogger;
+  /** The daily-topic scheduler posting through these platforms; tick() runs one pass. */
+  scheduler(deliveries: readonly Delivery[]): DailyScheduler;
   close(): Promise<void>;
 }
 
@@ -27,6 +35,12 @@ export interface AppOverrides {
   /** Slack's and Discord's defer thresholds (tests shorten them). */
   slackDeferAfterMs?: number;
   discordDeferAfterMs?: number;
+  /** The clock the core and the scheduler read (tests step it). */
+  clock?: () => Date;
+  /** false: no node-cron ticks; the caller runs scheduler.tick() itself (tests). */
+  cron?: boolean;
+  /** This process's name in the post ledger. */
+  instance?: string;
 }
 
 export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
@@ -34,14 +48,23 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   const store = overrides.store ?? (await openStore(config.storeUrl, logger));
-  const core = new Core({
-    roadmaps: content.roadmaps,
-    progress: new ProgressRepository(store, logger),
-    schedule: scheduleContext(store, logger, config.defaultZone),
-    logger,
-  });
+  const progress = new ProgressRepository(store, logger);
+  const schedule = scheduleContext(store, logger, config.defaultZone);
+  const clock = overrides.clock ?? (() => new Date());
+  const core = new Core({ roadmaps: content.roadmaps, progress, schedule, logger, clock });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
-  return { core, store, logger, close: () => store.close() };
+  const scheduler = (deliveries: readonly Delivery[]) =>
+    new DailyScheduler({
+      subscriptions: schedule.subscriptions,
+      ledger: new PostLedger(store, logger),
+      progress,
+      lookup: roadmapLookups(core.roadmaps, (id) => core.lookup(id)),
+      deliveries,
+      logger,
+      instance: overrides.instance ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      clock,
+    });
+  return { core, store, logger, scheduler, close: () => store.close() };
 }
 
 export interface RunningBot {
@@ -49,6 +72,7 @@ export interface RunningBot {
   slack: SlackAdapter | undefined;
   discord: DiscordAdapter | undefined;
   server: Server;
+  scheduler: DailyScheduler;
   /** The HTTP port in use (PORT, or the one picked when PORT is 0). */
   port: number;
   stop(): Promise<void>;
@@ -90,6 +114,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     await app.close();
     throw error;
   }
+  const scheduler = app.scheduler([slack?.delivery, discord?.delivery].filter((delivery) => delivery !== undefined));
   const slackEvents = slack?.requestListener;
   const server = createHttpServer({
     ...(slackEvents ? { slackEvents } : {}),
@@ -114,13 +139,17 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     { port, slack: config.slack?.mode ?? "off", discord: discord ? "on" : "off" },
     "http server listening",
   );
+  const cron = overrides.cron === false ? undefined : startCron(() => scheduler.tick(), app.logger);
   return {
     app,
     slack,
     discord,
     server,
     port,
+    scheduler,
     async stop() {
+      // No new posts start; one in flight finishes before the platforms and the store close.
+      await cron?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await slack?.stop();
       await discord?.stop();

@@ -2,15 +2,23 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 
 describe("configuration", () => {
-  it("GIVEN no variables THEN the defaults: SQLite in ./data, ./content, port 3000, Slack off", () => {
+  it("GIVEN no variables THEN the defaults: SQLite in ./data, ./content, port 3000, UTC, Slack off", () => {
     expect(loadConfig({})).toEqual({
       storeUrl: "sqlite://./data/roadmap.sqlite",
       contentDir: "./content",
       port: 3000,
+      defaultZone: "UTC",
       logLevel: undefined,
       slack: undefined,
       discord: undefined,
     });
+  });
+
+  it("GIVEN DEFAULT_TIMEZONE THEN a known zone is used and an unknown one is refused with an example", () => {
+    expect(loadConfig({ DEFAULT_TIMEZONE: "Europe/Berlin" }).defaultZone).toBe("Europe/Berlin");
+    expect(() => loadConfig({ DEFAULT_TIMEZONE: "Mars/Olympus" })).toThrow(
+      "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin or UTC",
+    );
   });
 
   it("GIVEN a bot token and signing secret THEN Slack runs in HTTP mode", () => {

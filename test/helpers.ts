@@ -4,10 +4,10 @@ import path from "node:path";
 import { loadContentDir } from "../src/content/load.ts";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
 

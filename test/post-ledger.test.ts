@@ -39,12 +39,27 @@ describe("PostLedger", () => {
     expect((await ledger.claim("sub-1", "2026-11-26", "b", later(11))).kind).toBe("claimed");
   });
 
-  it("GIVEN a failed post THEN the slot may be retried the same day", async () => {
+  it("GIVEN a passing failure THEN the slot is retried after the delay, up to the attempt limit", async () => {
+    const ledger = new PostLedger(openMemoryStore(silentLogger), silentLogger, 10 * 60_000, 15 * 60_000, 3);
+    const failure = { error: "internal_error", permanent: false };
+    await ledger.claim("sub-1", "2026-11-26", "a", t0);
+    await ledger.failed("sub-1", "2026-11-26", "a", failure, later(1));
+    expect(await ledger.entry("sub-1", "2026-11-26")).toMatchObject({ state: "failed", attempts: 1 });
+    expect((await ledger.claim("sub-1", "2026-11-26", "b", later(2))).kind).toBe("retry-later");
+    expect((await ledger.claim("sub-1", "2026-11-26", "b", later(16))).kind).toBe("claimed");
+    await ledger.failed("sub-1", "2026-11-26", "b", failure, later(17));
+    expect((await ledger.claim("sub-1", "2026-11-26", "a", later(40))).kind).toBe("claimed");
+    await ledger.failed("sub-1", "2026-11-26", "a", failure, later(41));
+    expect(await ledger.entry("sub-1", "2026-11-26")).toMatchObject({ attempts: 3 });
+    expect((await ledger.claim("sub-1", "2026-11-26", "b", later(120))).kind).toBe("given-up");
+  });
+
+  it("GIVEN a permanent failure THEN the slot is not tried again that day, but the next day is", async () => {
     const ledger = new PostLedger(openMemoryStore(silentLogger), silentLogger);
     await ledger.claim("sub-1", "2026-11-26", "a", t0);
-    await ledger.failed("sub-1", "2026-11-26", "a", "channel_not_found", later(1));
-    expect(await ledger.entry("sub-1", "2026-11-26")).toMatchObject({ state: "failed", error: "channel_not_found" });
-    expect((await ledger.claim("sub-1", "2026-11-26", "b", later(2))).kind).toBe("claimed");
+    await ledger.failed("sub-1", "2026-11-26", "a", { error: "channel_not_found", permanent: true }, later(1));
+    expect((await ledger.claim("sub-1", "2026-11-26", "b", later(600))).kind).toBe("given-up");
+    expect((await ledger.claim("sub-1", "2026-11-27", "b", later(1440))).kind).toBe("claimed");
   });
 
   it("GIVEN a corrupt entry THEN it reads as absent and the slot can be claimed", async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseRoadmap } from "../src/content/load.ts";
 import type { Roadmap } from "../src/content/schema.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { keys } from "../src/store/keys.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import { alice, ask, fixedNow, shippedRoadmaps, textOf } from "./helpers.ts";

@@ -79,7 +79,7 @@ describe("runDue", () => {
       instance: "a",
       post: failing,
     });
-    expect(report.failed).toEqual([{ id: "berlin", date: "2026-11-26", error: "channel_not_found" }]);
+    expect(report.failed).toEqual([{ id: "berlin", date: "2026-11-26", error: "channel_not_found", permanent: false }]);
     expect(posts).toEqual(["new-york@2026-11-26"]);
     expect(await ledger.entry("berlin", "2026-11-26")).toMatchObject({ state: "failed", error: "channel_not_found" });
   });

@@ -1,9 +1,9 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Person } from "../progress/model.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
-import type { RoadmapLookup } from "./lookup.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
+import type { RoadmapLookup } from "./lookup.ts";
 import type { Reply } from "./reply.ts";
 
 /** The person asking and where from; every platform fills this from its own payload. */

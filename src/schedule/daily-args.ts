@@ -33,7 +33,7 @@ function parseDays(word: string): number[] | undefined {
 }
 
 /** The zone as Intl spells it ("europe/berlin" -> "Europe/Berlin"), or undefined. */
-function canonicalZone(word: string): string | undefined {
+export function canonicalZone(word: string): string | undefined {
   if (!word.includes("/") && word.toUpperCase() !== "UTC") return undefined;
   if (!isTimeZone(word)) return undefined;
   return new Intl.DateTimeFormat("en-US", { timeZone: word }).resolvedOptions().timeZone;

@@ -64,8 +64,6 @@ export function localParts(instant: number, zone: string): LocalDate & LocalTime
   return { ...fields, weekday };
 }
 
-const minuteMs = 60_000;
-
 /** The zone's offset from UTC at an instant, in ms (Berlin in summer: +7,200,000). */
 function offsetAt(instant: number, zone: string): number {
   const local = localParts(instant, zone);

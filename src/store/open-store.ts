@@ -1,9 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import KeyvRedis from "@keyv/redis";
-import KeyvSqlite from "@keyv/sqlite";
+import type KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
+import { BatchedSqlite } from "./batched-sqlite.ts";
 import { CachedStore } from "./cached-store.ts";
 import { KeyvStore } from "./keyv-store.ts";
 import { type LockClient, RedisLock } from "./redis-lock.ts";
@@ -58,7 +59,7 @@ export async function tuneSqlite(sqlite: KeyvSqlite): Promise<void> {
 
 async function openSqlite(file: string, logger: Logger): Promise<Store> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
+  const sqlite = new BatchedSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
   await tuneSqlite(sqlite);
   return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
+import { isTimeZone } from "../schedule/zoned-time.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
-import { isTimeZone } from "../schedule/zoned-time.ts";
 
 /** A team is a Slack workspace or a Discord server. */
 export const teamSettingsSchema = z.object({

@@ -7,9 +7,11 @@ export default {
   summary: "List the commands",
   async run({ commands, roadmap, lookup, roadmaps }) {
     const lines = commands.map((command) => {
-      const usage = command.argument
-        ? `${command.name} ${command.argument.required ? `<${command.argument.name}>` : `[${command.argument.name}]`}`
-        : command.name;
+      const usage = command.modes
+        ? `${command.name} ${command.modes.map((mode) => mode.name).join("|")}`
+        : command.argument
+          ? `${command.name} ${command.argument.required ? `<${command.argument.name}>` : `[${command.argument.name}]`}`
+          : command.name;
       return `\`${lookup.command(usage)}\` ${command.summary}`;
     });
     const others = roadmaps.filter((other) => other.id !== roadmap.id);

@@ -1,13 +1,16 @@
 import type { Command } from "../command.ts";
+import daily from "./daily.ts";
 import done from "./done.ts";
 import help from "./help.ts";
 import next from "./next.ts";
 import progress from "./progress.ts";
+import remind from "./remind.ts";
 import search from "./search.ts";
 import skip from "./skip.ts";
 import stage from "./stage.ts";
 import stages from "./stages.ts";
 import start from "./start.ts";
+import team from "./team.ts";
 import topic from "./topic.ts";
 import undo from "./undo.ts";
 
@@ -24,6 +27,9 @@ export const commands: readonly Command[] = [
   skip,
   undo,
   progress,
+  daily,
+  remind,
+  team,
 ];
 
 /** Every word that starts a command: names and aliases. Roadmap ids must not be one of them. */

@@ -1,0 +1,158 @@
+import type { Roadmap } from "../content/schema.ts";
+import type { Logger } from "../core/logger.ts";
+import type { RoadmapLookup } from "../core/lookup.ts";
+import type { ProgressRepository } from "../progress/progress-repository.ts";
+import { streakOf } from "../progress/streak.ts";
+import { nextTopic } from "../progress/summary.ts";
+import { afterPost, channelPostReply, pausedNotice, planChannelPost, reminderReply } from "./daily-posts.ts";
+import type { Delivery, OutgoingPost } from "./delivery.ts";
+import { scheduleOf } from "./describe.ts";
+import type { PostLedger } from "./post-ledger.ts";
+import { type Failure, runDue, type ScheduledPost, SettledSlots, type TickReport } from "./run-due.ts";
+import type { DueSlot } from "./slots.ts";
+import type { Subscription } from "./subscription.ts";
+import type { SubscriptionRepository } from "./subscription-repository.ts";
+
+/** Failed scheduled days in a row after which a subscription pauses and its owner is told. */
+export const pauseAfterFailedDays = 3;
+
+export interface DailySchedulerDeps {
+  subscriptions: SubscriptionRepository;
+  ledger: PostLedger;
+  progress: ProgressRepository;
+  /** The loaded roadmap with this id, or undefined when it is no longer loaded. */
+  lookup: (roadmapId: string) => RoadmapLookup | undefined;
+  /** One per platform this process posts to; subscriptions of other platforms are left to others. */
+  deliveries: readonly Delivery[];
+  logger: Logger;
+  /** This process's name in the ledger. */
+  instance: string;
+  clock: () => Date;
+  /** Posts in flight at once. */
+  concurrency?: number;
+}
+
+type Due = ScheduledPost & { subscription: Subscription; delivery: Delivery };
+
+/**
+ * The daily topic and the personal reminders: each tick posts whatever is due and not yet posted
+ * today, by whichever process claims it in the ledger first. Safe to run in every replica.
+ */
+export class DailyScheduler {
+  private readonly deliveries: ReadonlyMap<string, Delivery>;
+  private readonly settled = new SettledSlots();
+
+  constructor(private readonly deps: DailySchedulerDeps) {
+    this.deliveries = new Map(deps.deliveries.map((delivery) => [delivery.platform, delivery]));
+  }
+
+  async tick(): Promise<TickReport> {
+    const now = this.deps.clock();
+    const due: Due[] = [];
+    for (const subscription of (await this.deps.subscriptions.all()).values()) {
+      const delivery = this.deliveries.get(subscription.platform);
+      if (!delivery || subscription.paused) continue;
+      due.push({ id: subscription.id, schedule: scheduleOf(subscription), subscription, delivery });
+    }
+    const report = await runDue({
+      subscriptions: due,
+      now,
+      ledger: this.deps.ledger,
+      instance: this.deps.instance,
+      settled: this.settled,
+      concurrency: this.deps.concurrency ?? 32,
+      post: (item, slot) => this.post(item, slot, now),
+      onFailure: (item, slot, failure) => this.failed(item, slot, failure, now),
+    });
+    if (report.posted.length > 0 || report.failed.length > 0) {
+      this.deps.logger.info(
+        { posted: report.posted.length, failed: report.failed.length, skipped: report.skipped },
+        "daily posts sent",
+      );
+    }
+    return report;
+  }
+
+  private async post({ subscription, delivery }: Due, slot: DueSlot, now: Date): Promise<string> {
+    const lookup = this.deps.lookup(subscription.roadmapId);
+    if (!lookup) throw new Error(`the roadmap "${subscription.roadmapId}" is no longer loaded`);
+    const key = `${subscription.id}@${slot.date}`;
+    if (subscription.kind === "reminder") {
+      const person = { platform: subscription.platform, userId: subscription.userId };
+      const progress = await this.deps.progress.load(lookup.roadmap.id, person);
+      const message = reminderReply(
+        lookup,
+        nextTopic(progress, lookup.roadmap),
+        streakOf(progress, subscription.zone, now),
+        slot,
+        subscription.zone,
+      );
+      const ref = await delivery.sendDirect(
+        { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: subscription.userId },
+        { reply: message, key },
+      );
+      await this.deps.subscriptions.updateState(subscription.id, (state) => ({
+        ...state,
+        failedDays: 0,
+        lastPost: { date: slot.date, at: now.toISOString(), ref, kind: "reminder", catchUp: slot.catchUp },
+      }));
+      return ref;
+    }
+    const state = await this.deps.subscriptions.state(subscription.id);
+    const plan = planChannelPost(lookup.roadmap, subscription.track, state);
+    const post: OutgoingPost = {
+      reply: channelPostReply(lookup, plan, subscription, slot),
+      key,
+      ...(plan.kind === "topic" ? { thread: `${plan.topic.title} · ${slot.date}` } : {}),
+    };
+    const ref = await delivery.postToChannel(
+      { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), channelId: subscription.channelId ?? "" },
+      post,
+    );
+    await this.deps.subscriptions.updateState(subscription.id, (current) =>
+      afterPost(current, plan, { date: slot.date, at: now, ref, catchUp: slot.catchUp }),
+    );
+    return ref;
+  }
+
+  /** Records the error for `daily status`; the third failed day in a row pauses and tells the owner. */
+  private async failed({ subscription, delivery }: Due, slot: DueSlot, failure: Failure, now: Date): Promise<void> {
+    try {
+      const state = await this.deps.subscriptions.updateState(subscription.id, (current) => ({
+        ...current,
+        failedDays:
+          failure.platformWide || current.lastError?.date === slot.date ? current.failedDays : current.failedDays + 1,
+        lastError: { date: slot.date, at: now.toISOString(), ...pick(failure) },
+      }));
+      this.deps.logger.warn(
+        { subscription: subscription.id, date: slot.date, code: failure.code, failedDays: state.failedDays },
+        "daily post failed",
+      );
+      if (state.failedDays < pauseAfterFailedDays) return;
+      if (!(await this.deps.subscriptions.pause(subscription.id, failure.error, now))) return;
+      this.deps.logger.warn({ subscription: subscription.id }, "daily posts paused after three failed days");
+      await delivery
+        .sendDirect(
+          { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: subscription.userId },
+          { reply: pausedNotice(subscription, failure.error), key: `${subscription.id}@${slot.date}/paused` },
+        )
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, subscription: subscription.id }, "could not tell the owner of a pause"),
+        );
+    } catch (error) {
+      this.deps.logger.error({ err: error, subscription: subscription.id }, "could not record a failed daily post");
+    }
+  }
+}
+
+const pick = ({ code, error, permanent }: Failure): { code: string; message: string; permanent: boolean } => ({
+  code,
+  message: error,
+  permanent,
+});
+
+/** The loaded roadmaps by id, for the scheduler's lookup. */
+export const roadmapLookups =
+  (roadmaps: readonly Roadmap[], lookup: (roadmapId?: string) => RoadmapLookup) =>
+  (roadmapId: string): RoadmapLookup | undefined =>
+    roadmaps.some((roadmap) => roadmap.id === roadmapId) ? lookup(roadmapId) : undefined;

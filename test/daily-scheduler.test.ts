@@ -1,0 +1,267 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../src/core/logger.ts";
+import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { DailyScheduler, roadmapLookups } from "../src/schedule/daily-scheduler.ts";
+import { DeliveryError } from "../src/schedule/delivery.ts";
+import { PostLedger } from "../src/schedule/post-ledger.ts";
+import { scheduleContext } from "../src/schedule/schedule-context.ts";
+import { channelSubscriptionId, reminderId, type Subscription } from "../src/schedule/subscription.ts";
+import { openMemoryStore, openStore } from "../src/store/open-store.ts";
+import type { Store } from "../src/store/store.ts";
+import { makeCore, withTempDir } from "./helpers.ts";
+import {
+  channelSubscription,
+  duplicates,
+  localDate,
+  RecordingDelivery,
+  scheduledDates,
+  ticks,
+} from "./schedule-sim.ts";
+
+async function schedulerOn(
+  store: Store,
+  options: { instance?: string; clock: () => Date; delivery?: RecordingDelivery },
+) {
+  const { core } = await makeCore({ store, now: options.clock });
+  const schedule = scheduleContext(store, silentLogger, "UTC");
+  const delivery = options.delivery ?? new RecordingDelivery();
+  const scheduler = new DailyScheduler({
+    subscriptions: schedule.subscriptions,
+    ledger: new PostLedger(store, silentLogger),
+    progress: new ProgressRepository(store, silentLogger),
+    lookup: roadmapLookups(core.roadmaps, (id) => core.lookup(id)),
+    deliveries: [delivery],
+    logger: silentLogger,
+    instance: options.instance ?? "a",
+    clock: options.clock,
+  });
+  return { core, scheduler, delivery, subscriptions: schedule.subscriptions };
+}
+
+/** A clock the test moves by hand. */
+function steppable(start: string) {
+  let now = new Date(start);
+  return { clock: () => now, set: (at: Date | string) => (now = new Date(at)) };
+}
+
+describe("DailyScheduler", () => {
+  it("GIVEN a weekday subscription THEN each weekday gets the next topic in roadmap order, weekends nothing", async () => {
+    const time = steppable("2026-03-02T00:00:00Z"); // a Monday
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions, core } = await schedulerOn(store, { clock: time.clock });
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1" }));
+    for (const at of ticks("2026-03-02T00:00:00Z", "2026-03-09T23:50:00Z", 10)) {
+      time.set(at);
+      await scheduler.tick();
+    }
+    const titles = core.defaultRoadmap.topics.slice(0, 6).map((topic) => `Today's topic: ${topic.title}`);
+    expect(delivery.sent.map((post) => post.title)).toEqual(titles);
+    expect(delivery.sent.map((post) => post.key)).toEqual(
+      ["02", "03", "04", "05", "06", "09"].map((day) => `c1@2026-03-${day}`),
+    );
+    // Stage context, level and the three buttons travel with the post.
+    expect(delivery.sent[0]?.text).toContain("Stage 1 · ");
+    expect(delivery.sent[0]?.text).toContain("topic 1 of");
+  });
+
+  it("GIVEN the Required track THEN only Required topics are posted", async () => {
+    const time = steppable("2026-03-02T09:00:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions, core } = await schedulerOn(store, { clock: time.clock });
+    await subscriptions.put(
+      channelSubscription({ id: "c1", channelId: "C1", track: "required", weekdays: [1, 2, 3, 4, 5, 6, 7] }),
+    );
+    for (let day = 0; day < 10; day++) {
+      time.set(new Date(Date.parse("2026-03-02T09:01:00Z") + day * 86_400_000));
+      await scheduler.tick();
+    }
+    const required = core.defaultRoadmap.topics.filter((topic) => topic.level === "required").slice(0, 10);
+    expect(delivery.sent.map((post) => post.title)).toEqual(required.map((topic) => `Today's topic: ${topic.title}`));
+  });
+
+  it("GIVEN the last topic was posted THEN a closing post celebrates and the next day starts over", async () => {
+    const time = steppable("2026-03-02T09:01:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions, core } = await schedulerOn(store, { clock: time.clock });
+    const topics = core.defaultRoadmap.topics;
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1", weekdays: [1, 2, 3, 4, 5, 6, 7] }));
+    await subscriptions.updateState("c1", (state) => ({ ...state, lastTopicId: topics.at(-2)?.id }));
+    for (let day = 0; day < 3; day++) {
+      time.set(new Date(Date.parse("2026-03-02T09:01:00Z") + day * 86_400_000));
+      await scheduler.tick();
+    }
+    expect(delivery.sent.map((post) => post.title)).toEqual([
+      `Today's topic: ${topics.at(-1)?.title}`,
+      "Release Engineer Beginner to Expert: complete!",
+      `Today's topic: ${topics[0]?.title}`,
+    ]);
+    expect((await subscriptions.state("c1")).rounds).toBe(1);
+  });
+
+  it("GIVEN the bot was down at the slot THEN it posts once later that day, marked as a catch-up, and never a missed day", async () => {
+    const time = steppable("2026-03-02T15:00:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions } = await schedulerOn(store, { clock: time.clock });
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1" }));
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(delivery.sent).toHaveLength(1);
+    expect(delivery.sent[0]?.text).toContain("Catch-up post: this was due at Mon 2 Mar 09:00 UTC");
+    // Down from Tuesday to Thursday afternoon: Tuesday and Wednesday are not flooded in.
+    time.set("2026-03-05T16:00:00Z");
+    await scheduler.tick();
+    expect(delivery.sent.map((post) => post.key)).toEqual(["c1@2026-03-02", "c1@2026-03-05"]);
+  });
+
+  it("GIVEN a channel failing three scheduled days THEN the others still post, it pauses, its owner gets a DM, and status says why", async () => {
+    const time = steppable("2026-03-02T09:01:00Z");
+    const store = openMemoryStore(silentLogger);
+    const delivery = new RecordingDelivery();
+    const { scheduler, subscriptions, core } = await schedulerOn(store, { clock: time.clock, delivery });
+    await subscriptions.put(
+      channelSubscription({
+        id: channelSubscriptionId("test", "T1", "C-gone"),
+        channelId: "C-gone",
+        userId: "U-owner",
+      }),
+      channelSubscription({ id: "fine", channelId: "C-fine" }),
+    );
+    delivery.failing.set(
+      "C-gone",
+      new DeliveryError("the bot is not in this channel: invite it with /invite @roadmap-bot", "not_in_channel", true),
+    );
+    for (const day of ["02", "03", "04", "05"]) {
+      for (const minute of ["01", "30", "59"]) {
+        time.set(`2026-03-${day}T09:${minute}:00Z`);
+        await scheduler.tick();
+      }
+    }
+    expect(delivery.sent.filter((post) => post.target === "C-fine")).toHaveLength(4);
+    const dms = delivery.sent.filter((post) => post.kind === "direct");
+    expect(dms).toHaveLength(1);
+    expect(dms[0]).toMatchObject({ target: "U-owner", title: "Daily posts paused" });
+    expect(dms[0]?.text).toContain("invite it with /invite @roadmap-bot");
+    expect((await subscriptions.get(channelSubscriptionId("test", "T1", "C-gone")))?.paused?.reason).toContain(
+      "not in this channel",
+    );
+    const status = await core.handle({
+      text: "daily status",
+      who: { platform: "test", userId: "U-owner", teamId: "T1", channelId: "C-gone" },
+    });
+    const text = JSON.stringify(status.blocks);
+    expect(text).toContain("paused");
+    expect(text).toContain("not_in_channel");
+    expect(text).toContain("3 failed days in a row");
+  });
+
+  it("GIVEN the platform itself failing (a revoked token) THEN status says so but no subscription pauses", async () => {
+    const time = steppable("2026-03-02T09:01:00Z");
+    const store = openMemoryStore(silentLogger);
+    const delivery = new RecordingDelivery();
+    const { scheduler, subscriptions } = await schedulerOn(store, { clock: time.clock, delivery });
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1" }));
+    delivery.failing.set("C1", new DeliveryError("Slack rejected the bot token", "invalid_auth", true, true));
+    for (const day of ["02", "03", "04", "05", "06"]) {
+      time.set(`2026-03-${day}T09:01:00Z`);
+      await scheduler.tick();
+    }
+    expect((await subscriptions.get("c1"))?.paused).toBeUndefined();
+    expect(await subscriptions.state("c1")).toMatchObject({ failedDays: 0, lastError: { code: "invalid_auth" } });
+    expect(delivery.sent).toEqual([]);
+  });
+
+  it("GIVEN a passing failure THEN the post is retried later the same day and goes out once", async () => {
+    const time = steppable("2026-03-02T09:01:00Z");
+    const store = openMemoryStore(silentLogger);
+    const delivery = new RecordingDelivery();
+    const { scheduler, subscriptions } = await schedulerOn(store, { clock: time.clock, delivery });
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1" }));
+    delivery.failing.set("C1", new DeliveryError("Slack answered 500", "http_500", false));
+    await scheduler.tick();
+    delivery.failing.clear();
+    time.set("2026-03-02T09:05:00Z");
+    await scheduler.tick(); // too soon to retry
+    expect(delivery.sent).toHaveLength(0);
+    time.set("2026-03-02T09:20:00Z");
+    await scheduler.tick();
+    time.set("2026-03-02T10:00:00Z");
+    await scheduler.tick();
+    expect(delivery.sent.map((post) => post.key)).toEqual(["c1@2026-03-02"]);
+    expect((await subscriptions.state("c1")).failedDays).toBe(0);
+  });
+
+  it("GIVEN a reminder THEN the person gets their own next topic once a day, with their streak when today is not counted yet", async () => {
+    const time = steppable("2026-03-03T07:00:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, subscriptions, delivery, core } = await schedulerOn(store, { clock: time.clock });
+    const who = { platform: "test", userId: "U-rem", teamId: "T1" };
+    // Studied yesterday: a one-day streak that today's study would extend.
+    time.set("2026-03-02T12:00:00Z");
+    await core.handle({ text: `done ${core.defaultRoadmap.topics[0]?.id}`, who });
+    await subscriptions.put({
+      ...channelSubscription({ id: reminderId("test", "U-rem"), channelId: "" }),
+      kind: "reminder",
+      userId: "U-rem",
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+    } satisfies Subscription);
+    for (const at of ticks("2026-03-03T08:00:00Z", "2026-03-03T23:50:00Z", 10)) {
+      time.set(at);
+      await scheduler.tick();
+    }
+    expect(delivery.sent).toHaveLength(1);
+    expect(delivery.sent[0]).toMatchObject({ kind: "direct", target: "U-rem" });
+    expect(delivery.sent[0]?.title).toBe(`Study reminder: ${core.defaultRoadmap.topics[1]?.title}`);
+    expect(delivery.sent[0]?.text).toContain("1-day streak and have not studied today");
+  });
+
+  it("GIVEN three instances on one SQLite store ticking every 10 minutes for 30 days across both DST changes THEN zero duplicates and zero missed posts", async () => {
+    await withTempDir(async (dir) => {
+      const store = await openStore(`sqlite://${dir}/sim.sqlite`, silentLogger);
+      try {
+        const time = steppable("2027-03-01T00:00:00Z");
+        const delivery = new RecordingDelivery();
+        const instances = await Promise.all(
+          ["a", "b", "c"].map((instance) => schedulerOn(store, { instance, clock: time.clock, delivery })),
+        );
+        const subs = [
+          // 02:30 does not exist in New York on 14 March 2027 (spring forward): posts at 03:00.
+          channelSubscription({ id: "ny", channelId: "C-ny", zone: "America/New_York", time: { hour: 2, minute: 30 } }),
+          // Berlin springs forward on 28 March 2027.
+          channelSubscription({
+            id: "berlin",
+            channelId: "C-berlin",
+            zone: "Europe/Berlin",
+            time: { hour: 9, minute: 0 },
+            weekdays: [1, 2, 3, 4, 5, 6, 7],
+          }),
+          channelSubscription({
+            id: "tokyo",
+            channelId: "C-tokyo",
+            zone: "Asia/Tokyo",
+            time: { hour: 23, minute: 50 },
+            weekdays: [1, 3, 5],
+          }),
+        ];
+        await instances[0]?.subscriptions.put(...subs);
+        for (const at of ticks("2027-03-01T00:00:00Z", "2027-03-31T23:50:00Z", 10)) {
+          time.set(at);
+          await Promise.all(instances.map(({ scheduler }) => scheduler.tick()));
+        }
+        const keys = delivery.sent.map((post) => post.key);
+        expect(duplicates(keys)).toEqual([]);
+        const lastDay = (zone: string) => localDate(Date.parse("2027-03-31T23:50:00Z") - 24 * 3_600_000, zone);
+        for (const sub of subs) {
+          const expected = scheduledDates("2027-03-01", lastDay(sub.zone), sub.weekdays).map(
+            (date) => `${sub.id}@${date}`,
+          );
+          const got = keys.filter((key) => key.startsWith(`${sub.id}@`) && key.slice(-10) <= lastDay(sub.zone));
+          expect(got).toEqual(expected);
+        }
+        // No post was a catch-up: the instances were running at every slot.
+        expect(delivery.sent.filter((post) => post.text.includes("Catch-up"))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
