@@ -106,6 +106,8 @@ export function deliveryError(error: unknown, where: Where): DeliveryError {
         "Discord rejected the bot's token: check DISCORD_TOKEN; the post will be tried again",
         code,
         false,
+        // The token is the whole bot's: fixed once, so no channel is held responsible for it.
+        true,
       );
     }
     return new DeliveryError(
