@@ -20,7 +20,7 @@ import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { SlackDelivery } from "../src/platforms/slack/slack-delivery.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { DailyScheduler, roadmapLookups } from "../src/schedule/daily-scheduler.ts";
+import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { eachLimited } from "../src/schedule/run-due.ts";
 import { scheduleContext } from "../src/schedule/schedule-context.ts";
@@ -131,7 +131,7 @@ async function schedulerFanOut(slack: RateLimitedSlack, dir: string): Promise<{ 
       subscriptions: schedule.subscriptions,
       ledger: new PostLedger(store, silentLogger),
       progress,
-      lookup: roadmapLookups(core.roadmaps, (id) => core.lookup(id)),
+      roadmaps: core,
       deliveries: [delivery],
       logger: silentLogger,
       instance: "bench",

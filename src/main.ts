@@ -12,7 +12,7 @@ import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { startCron } from "./schedule/cron-driver.ts";
-import { DailyScheduler, roadmapLookups } from "./schedule/daily-scheduler.ts";
+import { DailyScheduler } from "./schedule/daily-scheduler.ts";
 import type { Delivery } from "./schedule/delivery.ts";
 import { PostLedger } from "./schedule/post-ledger.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
@@ -58,7 +58,7 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
       subscriptions: schedule.subscriptions,
       ledger: new PostLedger(store, logger),
       progress,
-      lookup: roadmapLookups(core.roadmaps, (id) => core.lookup(id)),
+      roadmaps: core,
       deliveries,
       logger,
       instance: overrides.instance ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { DailyScheduler, roadmapLookups } from "../src/schedule/daily-scheduler.ts";
+import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import { DeliveryError } from "../src/schedule/delivery.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { scheduleContext } from "../src/schedule/schedule-context.ts";
@@ -29,7 +29,7 @@ async function schedulerOn(
     subscriptions: schedule.subscriptions,
     ledger: new PostLedger(store, silentLogger),
     progress: new ProgressRepository(store, silentLogger),
-    lookup: roadmapLookups(core.roadmaps, (id) => core.lookup(id)),
+    roadmaps: core,
     deliveries: [delivery],
     logger: silentLogger,
     instance: options.instance ?? "a",

@@ -1,4 +1,4 @@
-import type { Roadmap } from "../content/schema.ts";
+import type { Core } from "../core/core.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RoadmapLookup } from "../core/lookup.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
@@ -20,8 +20,8 @@ export interface DailySchedulerDeps {
   subscriptions: SubscriptionRepository;
   ledger: PostLedger;
   progress: ProgressRepository;
-  /** The loaded roadmap with this id, or undefined when it is no longer loaded. */
-  lookup: (roadmapId: string) => RoadmapLookup | undefined;
+  /** The loaded roadmaps and their lookups (the core's). */
+  roadmaps: Pick<Core, "roadmaps" | "lookup">;
   /** One per platform this process posts to; subscriptions of other platforms are left to others. */
   deliveries: readonly Delivery[];
   logger: Logger;
@@ -44,6 +44,12 @@ export class DailyScheduler {
 
   constructor(private readonly deps: DailySchedulerDeps) {
     this.deliveries = new Map(deps.deliveries.map((delivery) => [delivery.platform, delivery]));
+  }
+
+  /** The loaded roadmap with this id, or undefined when it is no longer loaded. */
+  private lookup(roadmapId: string): RoadmapLookup | undefined {
+    const { roadmaps } = this.deps;
+    return roadmaps.roadmaps.some((roadmap) => roadmap.id === roadmapId) ? roadmaps.lookup(roadmapId) : undefined;
   }
 
   async tick(): Promise<TickReport> {
@@ -74,7 +80,7 @@ export class DailyScheduler {
   }
 
   private async post({ subscription, delivery }: Due, slot: DueSlot, now: Date): Promise<string> {
-    const lookup = this.deps.lookup(subscription.roadmapId);
+    const lookup = this.lookup(subscription.roadmapId);
     if (!lookup) throw new Error(`the roadmap "${subscription.roadmapId}" is no longer loaded`);
     const key = `${subscription.id}@${slot.date}`;
     if (subscription.kind === "reminder") {
@@ -150,9 +156,3 @@ const pick = ({ code, error, permanent }: Failure): { code: string; message: str
   message: error,
   permanent,
 });
-
-/** The loaded roadmaps by id, for the scheduler's lookup. */
-export const roadmapLookups =
-  (roadmaps: readonly Roadmap[], lookup: (roadmapId?: string) => RoadmapLookup) =>
-  (roadmapId: string): RoadmapLookup | undefined =>
-    roadmaps.some((roadmap) => roadmap.id === roadmapId) ? lookup(roadmapId) : undefined;

@@ -5,7 +5,8 @@ import { nextSlot } from "../../schedule/slots.ts";
 import { channelSubscriptionId, type Subscription } from "../../schedule/subscription.ts";
 import { requireChannel, requireChannelManager, teamZone } from "../channel-permission.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { quote, UserError } from "../errors.ts";
+import { UserError } from "../errors.ts";
+import { runMode } from "../modes.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { stageName } from "../views.ts";
 
@@ -43,9 +44,9 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
     createdAt: before?.createdAt ?? now.toISOString(),
   };
   // Turning it on again clears a pause, and with it the count of failed days that caused it.
-  await schedule.subscriptions.updateState(id, (state) => ({ ...state, failedDays: 0 }));
+  const state = await schedule.subscriptions.updateState(id, (current) => ({ ...current, failedDays: 0 }));
   await schedule.subscriptions.put(subscription);
-  const plan = planChannelPost(roadmap, track, await schedule.subscriptions.state(id));
+  const plan = planChannelPost(roadmap, track, state);
   const upNext = plan.kind === "topic" ? plan.topic.title : "a closing post, then the roadmap starts over";
   const verb = before?.paused ? "resumed" : before ? "updated" : "on";
   return reply(
@@ -201,23 +202,6 @@ export default {
     { name: "status", summary: "When the next post comes, the last post and the last error" },
     { name: "preview", summary: "Show the next post, only to you" },
   ],
-  async run(context) {
-    const [mode = "status", ...words] = context.arg.split(" ").filter((word) => word !== "");
-    switch (mode.toLowerCase()) {
-      case "on":
-        return turnOn(context, words);
-      case "off":
-        return turnOff(context);
-      case "status":
-        return status(context);
-      case "preview":
-        return preview(context);
-      default:
-        throw new UserError(
-          "daily.unknown-mode",
-          `\`daily\` does not know ${quote(mode, 20)}.`,
-          `Type \`${context.lookup.command("daily on 09:30 Europe/Berlin")}\`, \`daily off\`, \`daily status\` or \`daily preview\`.`,
-        );
-    }
-  },
+  run: (context) =>
+    runMode(context, { on: turnOn, off: turnOff, status, preview }, "status", "daily on 09:30 Europe/Berlin"),
 } satisfies Command;

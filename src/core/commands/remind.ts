@@ -4,7 +4,7 @@ import { nextSlot } from "../../schedule/slots.ts";
 import { reminderId, type Subscription } from "../../schedule/subscription.ts";
 import { teamZone } from "../channel-permission.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { quote, UserError } from "../errors.ts";
+import { runMode } from "../modes.ts";
 import { type Reply, reply } from "../reply.ts";
 
 async function turnOn(context: CommandContext, words: string[]): Promise<Reply> {
@@ -112,21 +112,5 @@ export default {
     { name: "off", summary: "Stop my study reminders" },
     { name: "status", summary: "When my next reminder comes" },
   ],
-  async run(context) {
-    const [mode = "status", ...words] = context.arg.split(" ").filter((word) => word !== "");
-    switch (mode.toLowerCase()) {
-      case "on":
-        return turnOn(context, words);
-      case "off":
-        return turnOff(context);
-      case "status":
-        return status(context);
-      default:
-        throw new UserError(
-          "remind.unknown-mode",
-          `\`remind\` does not know ${quote(mode, 20)}.`,
-          `Type \`${context.lookup.command("remind on 08:30 Europe/Berlin")}\`, \`remind off\` or \`remind status\`.`,
-        );
-    }
-  },
+  run: (context) => runMode(context, { on: turnOn, off: turnOff, status }, "status", "remind on 08:30 Europe/Berlin"),
 } satisfies Command;

@@ -2,6 +2,7 @@ import { canonicalZone } from "../../schedule/daily-args.ts";
 import { requireChannelManager } from "../channel-permission.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { quote, UserError } from "../errors.ts";
+import { runMode } from "../modes.ts";
 import { type Reply, reply } from "../reply.ts";
 
 function requireTeam({ who, lookup }: CommandContext): string {
@@ -106,21 +107,15 @@ export default {
       options: [{ name: "who", description: "admins or anyone", example: "anyone" }],
     },
   ],
-  async run(context) {
-    const [mode = "show", value] = context.arg.split(" ").filter((word) => word !== "");
-    switch (mode.toLowerCase()) {
-      case "show":
-        return show(context);
-      case "zone":
-        return setZone(context, value);
-      case "daily-managers":
-        return setManagers(context, value);
-      default:
-        throw new UserError(
-          "team.unknown-setting",
-          `\`team\` has no setting ${quote(mode, 20)}.`,
-          `Type \`${context.lookup.command("team")}\`, \`team zone Europe/Berlin\` or \`team daily-managers anyone\`.`,
-        );
-    }
-  },
+  run: (context) =>
+    runMode(
+      context,
+      {
+        show,
+        zone: (modeContext, [zone]) => setZone(modeContext, zone),
+        "daily-managers": (modeContext, [who]) => setManagers(modeContext, who),
+      },
+      "show",
+      "team zone Europe/Berlin",
+    ),
 } satisfies Command;
