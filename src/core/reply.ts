@@ -44,13 +44,29 @@ export interface Reply {
    * that produces it, which a "Share in channel" button runs again for the channel.
    */
   share?: string;
+  /**
+   * A document handed over as a file (`export`): platforms attach it, privately, next to the
+   * blocks; the console prints it. The blocks must still make sense where a file cannot go.
+   */
+  file?: ReplyFile;
 }
 
-export const reply = (blocks: Block[], options: { private?: boolean; share?: string } = {}): Reply => ({
+export interface ReplyFile {
+  /** File name with extension ("roadmap-bot-export.json"). */
+  name: string;
+  /** UTF-8 text. */
+  content: string;
+}
+
+export const reply = (
+  blocks: Block[],
+  options: { private?: boolean; share?: string; file?: ReplyFile } = {},
+): Reply => ({
   blocks,
   private: options.private ?? true,
   outcome: "ok",
   ...(options.share ? { share: options.share } : {}),
+  ...(options.file ? { file: options.file } : {}),
 });
 
 export const errorReply = (message: string, hint: string | undefined, outcome: Exclude<Outcome, "ok">): Reply => ({
