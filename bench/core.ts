@@ -18,8 +18,7 @@ import { loadContentDir } from "../src/content/load.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
+import { repositories } from "../src/repositories.ts";
 import { openStore, tuneSqlite } from "../src/store/open-store.ts";
 import { ratioLine } from "./stats.ts";
 
@@ -141,14 +140,8 @@ try {
   await tuneSqlite(raw);
   const keyv = new Keyv({ store: raw, namespace: "bench" });
   try {
-    const progress = new ProgressRepository(store, silentLogger);
     await bench(
-      new Core({
-        roadmaps: content.roadmaps,
-        progress,
-        schedule: scheduleContext(store, silentLogger, "UTC"),
-        logger: silentLogger,
-      }),
+      new Core({ roadmaps: content.roadmaps, ...repositories(store, silentLogger, "UTC"), logger: silentLogger }),
       keyv,
     );
   } finally {

@@ -19,11 +19,10 @@ import { loadContentDir } from "../src/content/load.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { SlackDelivery } from "../src/platforms/slack/slack-delivery.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { eachLimited } from "../src/schedule/run-due.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import type { Subscription } from "../src/schedule/subscription.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import { RateLimitedSlack } from "./rate-limited-slack.ts";
@@ -103,10 +102,10 @@ async function schedulerFanOut(slack: RateLimitedSlack, dir: string): Promise<{ 
           silentLogger,
         );
   try {
-    const schedule = scheduleContext(store, silentLogger, "UTC");
-    const progress = new ProgressRepository(store, silentLogger);
+    const wired = repositories(store, silentLogger, "UTC");
+    const { schedule, progress } = wired;
     const now = () => new Date(slot.getTime() + 30_000);
-    const core = new Core({ roadmaps: content.roadmaps, progress, schedule, logger: silentLogger, clock: now });
+    const core = new Core({ roadmaps: content.roadmaps, ...wired, logger: silentLogger, clock: now });
     const subscriptions: Subscription[] = channelIds.map((channelId) => ({
       id: `channel/slack/T1/${channelId}`,
       kind: "channel",

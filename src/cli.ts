@@ -52,7 +52,8 @@ function whoFrom({ options }: CliArgs): Who {
     platform: "console",
     userId,
     displayName: options.name ?? userId,
-    ...(options.team ? { teamId: options.team } : {}),
+    // One team of its own too, so leaderboards work in the terminal as in a workspace.
+    teamId: options.team ?? "local",
     // The terminal is one channel of its own, so `daily on` works there too.
     channelId: options.channel ?? "terminal",
   };

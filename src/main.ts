@@ -10,12 +10,11 @@ import { createHttpServer, listen } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
 import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
-import { ProgressRepository } from "./progress/progress-repository.ts";
+import { repositories } from "./repositories.ts";
 import { startCron } from "./schedule/cron-driver.ts";
 import { DailyScheduler } from "./schedule/daily-scheduler.ts";
 import type { Delivery } from "./schedule/delivery.ts";
 import { PostLedger } from "./schedule/post-ledger.ts";
-import { scheduleContext } from "./schedule/schedule-context.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
 
@@ -48,10 +47,10 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   const store = overrides.store ?? (await openStore(config.storeUrl, logger));
-  const progress = new ProgressRepository(store, logger);
-  const schedule = scheduleContext(store, logger, config.defaultZone);
+  const wired = repositories(store, logger, config.defaultZone);
+  const { progress, schedule } = wired;
   const clock = overrides.clock ?? (() => new Date());
-  const core = new Core({ roadmaps: content.roadmaps, progress, schedule, logger, clock });
+  const core = new Core({ roadmaps: content.roadmaps, ...wired, logger, clock });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
   const scheduler = (deliveries: readonly Delivery[]) =>
     new DailyScheduler({

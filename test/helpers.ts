@@ -6,8 +6,7 @@ import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
+import { repositories } from "../src/repositories.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
 
@@ -43,8 +42,7 @@ export async function makeCore(options: { store?: Store; now?: () => Date } = {}
   const store = options.store ?? openMemoryStore(silentLogger);
   const core = new Core({
     roadmaps: await shippedRoadmaps(),
-    progress: new ProgressRepository(store, silentLogger),
-    schedule: scheduleContext(store, silentLogger, "UTC"),
+    ...repositories(store, silentLogger, "UTC"),
     logger: silentLogger,
     clock: options.now ?? (() => fixedNow),
   });

@@ -35,10 +35,8 @@ describe.skipIf(!available)("Redis lock across processes", () => {
     try {
       const repos = stores.map((store) => new ProgressRepository(store, silentLogger));
       const topics = roadmap.topics.slice(0, 60);
-      await Promise.all(
-        topics.map((topic, i) => repos[i % 2]?.setStatus(roadmap.id, person, topic.id, "done", fixedNow)),
-      );
-      const mine = await repos[0]?.load(roadmap.id, person);
+      await Promise.all(topics.map((topic, i) => repos[i % 2]?.setStatus(roadmap, person, topic.id, "done", fixedNow)));
+      const mine = await repos[0]?.load(roadmap, person);
       expect(mine?.topics.size).toBe(60);
     } finally {
       await stores[0]?.delete(keys.progress(roadmap.id, person));

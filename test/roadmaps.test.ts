@@ -4,8 +4,7 @@ import type { Roadmap } from "../src/content/schema.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
+import { repositories } from "../src/repositories.ts";
 import { keys } from "../src/store/keys.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import { alice, ask, fixedNow, shippedRoadmaps, textOf } from "./helpers.ts";
@@ -36,8 +35,7 @@ async function twoRoadmapCore() {
   const roadmaps: Roadmap[] = [roadmap, ...(await shippedRoadmaps())];
   const core = new Core({
     roadmaps,
-    progress: new ProgressRepository(store, silentLogger),
-    schedule: scheduleContext(store, silentLogger, "UTC"),
+    ...repositories(store, silentLogger, "UTC"),
     logger: silentLogger,
     clock: () => fixedNow,
   });

@@ -46,6 +46,11 @@ function describePath(raw: unknown, issuePath: readonly PropertyKey[]): string {
       i++;
       continue;
     }
+    if (key === "aliases" && typeof next === "number") {
+      const list = asRecord(node)?.[key];
+      parts.push(`alias ${next + 1}${label(Array.isArray(list) ? list[next] : undefined)}`);
+      break;
+    }
     parts.push(String(key));
     node = asRecord(node)?.[String(key)];
   }
@@ -86,8 +91,44 @@ function crossCheck(file: string, roadmap: RoadmapFile): ContentProblem[] {
       topicIds.set(topic.id, stage.number);
     });
   });
+  problems.push(...aliasProblems(file, roadmap, topicIds));
   return problems;
 }
+
+/**
+ * An alias must name an id no topic uses now (else progress would count twice) and only one
+ * topic (else it is unclear whose progress it is). Needs every current id, so runs after them.
+ */
+function aliasProblems(file: string, roadmap: RoadmapFile, topicIds: ReadonlyMap<string, number>): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const claimed = new Map<string, string>();
+  for (const stage of roadmap.stages) {
+    stage.topics.forEach((topic, topicIndex) => {
+      const where = `stage ${stage.number} (${stage.title}), topic ${topicIndex + 1} (${topic.id}), aliases`;
+      for (const alias of topic.aliases ?? []) {
+        const owner = claimed.get(alias);
+        const inStage = topicIds.get(alias);
+        let message: string | undefined;
+        if (alias === topic.id) {
+          message = `alias "${alias}" is this topic's own id; list only ids the topic had before a rename`;
+        } else if (inStage !== undefined) {
+          message = `alias "${alias}" is the id of a topic in stage ${inStage}; an alias must be an old id that no topic uses now`;
+        } else if (owner === topic.id) {
+          message = `alias "${alias}" is listed twice`;
+        } else if (owner !== undefined) {
+          message = `alias "${alias}" is already an alias of topic "${owner}"; an old id can lead to only one topic`;
+        }
+        if (message) problems.push({ file, where, message });
+        else claimed.set(alias, topic.id);
+      }
+    });
+  }
+  return problems;
+}
+
+/** Old id -> current id for every alias; call only after aliasProblems found none. */
+const aliasMap = (topics: readonly Topic[]): Map<string, string> =>
+  new Map(topics.flatMap((topic) => (topic.aliases ?? []).map((alias): [string, string] => [alias, topic.id])));
 
 function build(file: string, data: RoadmapFile): Roadmap {
   const topics: Topic[] = [];
@@ -110,6 +151,7 @@ function build(file: string, data: RoadmapFile): Roadmap {
     stages,
     topics,
     topicsById: new Map(topics.map((topic) => [topic.id, topic])),
+    topicAliases: aliasMap(topics),
     file,
   };
 }

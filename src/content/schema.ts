@@ -18,6 +18,8 @@ export const topicSchema = z.strictObject({
   title: text(100),
   level: levelSchema,
   description: text(1000),
+  /** Ids this topic had before a rename: progress stored under them counts for this topic. */
+  aliases: z.array(slugSchema).optional(),
 });
 
 export const stageSchema = z.strictObject({
@@ -64,6 +66,8 @@ export interface Roadmap {
   stages: Stage[];
   topics: Topic[];
   topicsById: ReadonlyMap<string, Topic>;
+  /** Old topic id -> current topic id, from the topics' `aliases`; empty when nothing was renamed. */
+  topicAliases: ReadonlyMap<string, string>;
   /** Where it was loaded from, for error messages. */
   file: string;
 }

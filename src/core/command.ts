@@ -1,6 +1,8 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Person } from "../progress/model.ts";
+import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
+import type { Standings } from "../progress/standings.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { RoadmapLookup } from "./lookup.ts";
@@ -72,6 +74,10 @@ export interface CommandContext {
   channelManagers?: ChannelManagers;
   /** Channel subscriptions, personal reminders and team settings. */
   schedule: ScheduleContext;
+  /** Profiles, leaderboards, streaks and personal data. */
+  standings: Standings;
+  /** Export and forget-me. */
+  personalData: PersonalData;
 }
 
 /** What the daily and remind commands need from the scheduling side, without knowing its store. */

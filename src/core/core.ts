@@ -1,5 +1,7 @@
 import type { Roadmap } from "../content/schema.ts";
+import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
+import type { Standings } from "../progress/standings.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
@@ -13,6 +15,10 @@ export interface CoreDeps {
   roadmaps: readonly Roadmap[];
   progress: ProgressRepository;
   schedule: ScheduleContext;
+  /** Profiles, leaderboards and streaks. */
+  standings: Standings;
+  /** Export and forget-me. */
+  personalData: PersonalData;
   logger: Logger;
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
@@ -29,7 +35,21 @@ export interface Request {
 export const defaultRoadmapId = "release-engineer";
 
 /** The commands buttons run: viewing, marking and moving on. Nothing else may arrive by click. */
-const buttonCommands = new Set(["stage", "topic", "search", "next", "done", "start", "skip", "undo", "progress"]);
+const buttonCommands = new Set([
+  "stage",
+  "topic",
+  "search",
+  "next",
+  "done",
+  "start",
+  "skip",
+  "undo",
+  "progress",
+  "streak",
+  "leaderboard",
+  // Deletes only the data of whoever clicks, and only after they asked for it.
+  "forget-me",
+]);
 
 /**
  * The platform-free core: text in, neutral Reply out. The one error boundary: a UserError becomes
@@ -67,6 +87,9 @@ export class Core {
       if (!parsed.ok) return errorReply(parsed.error.message, parsed.error.hint, "user-error");
       const { command, arg, roadmapId } = parsed.value;
       const lookup = this.lookup(roadmapId);
+      const now = this.clock();
+      // Using the bot in a team puts a person on its leaderboards, under the name they have now.
+      await this.deps.standings.noteActivity(request.who, this.roadmaps, now);
       return await command.run({
         who: request.who,
         roadmap: lookup.roadmap,
@@ -75,7 +98,9 @@ export class Core {
         commands: this.commands,
         progress: this.deps.progress,
         schedule: this.deps.schedule,
-        now: this.clock(),
+        standings: this.deps.standings,
+        personalData: this.deps.personalData,
+        now,
         arg,
         commandName: command.name,
         ...(request.channelManagers ? { channelManagers: request.channelManagers } : {}),

@@ -1,5 +1,5 @@
 import type { Roadmap, Stage, Topic } from "../content/schema.ts";
-import { NameIndex, type Resolution } from "../content/search.ts";
+import { NameIndex, type Resolution, words } from "../content/search.ts";
 import { quote, UserError } from "./errors.ts";
 
 const listNames = (names: string[], max = 6): string =>
@@ -62,6 +62,11 @@ export class RoadmapLookup {
 
   /** `verb` is the command the person typed, so hints repeat it (`done argocd-architecture`). */
   topic(query: string, verb = "topic"): Topic {
+    // Before the name search: a button or habit from before a rename carries the old id exactly,
+    // and as a search it could match some other topic or none.
+    const renamed = this.roadmap.topicAliases.get(words(query).join("-"));
+    const topic = renamed === undefined ? undefined : this.roadmap.topicsById.get(renamed);
+    if (topic) return topic;
     return this.unwrap(this.topicIndex.resolve(query), query, {
       noun: "topic",
       name: (topic) => `${topic.title} (${topic.id})`,

@@ -1,6 +1,8 @@
+import type { Roadmap } from "../content/schema.ts";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
+import { withAliases } from "./aliases.ts";
 import {
   emptyProgress,
   type Person,
@@ -10,6 +12,15 @@ import {
   topicRecordSchema,
   type UserProgress,
 } from "./model.ts";
+
+/**
+ * The roadmap a document belongs to. With its rename table, records under old topic ids read as
+ * the topic's id now; with the id alone (export), the document reads exactly as stored.
+ */
+export type RoadmapRef = Pick<Roadmap, "id"> & Partial<Pick<Roadmap, "topicAliases">>;
+
+const readAs = (progress: UserProgress, roadmap: RoadmapRef): UserProgress =>
+  roadmap.topicAliases ? withAliases(progress, { topicAliases: roadmap.topicAliases }) : progress;
 
 export interface StatusChange {
   previous: TopicRecord | undefined;
@@ -31,22 +42,23 @@ export class ProgressRepository {
     private readonly logger: Logger,
   ) {}
 
-  async load(roadmapId: string, person: Person): Promise<UserProgress> {
-    const key = keys.progress(roadmapId, person);
-    return this.decode(key, await this.store.get(key));
+  async load(roadmap: RoadmapRef, person: Person): Promise<UserProgress> {
+    const key = keys.progress(roadmap.id, person);
+    return readAs(this.decode(key, await this.store.get(key)), roadmap);
   }
 
   /** Sets (or with `null` clears) one topic's status; a no-op change writes nothing. */
   async setStatus(
-    roadmapId: string,
+    roadmap: RoadmapRef,
     person: Person,
     topicId: string,
     status: TopicStatus | null,
     now: Date,
   ): Promise<StatusChange> {
-    const key = keys.progress(roadmapId, person);
+    const key = keys.progress(roadmap.id, person);
     return this.store.withLock(key, async () => {
-      const before = this.decode(key, await this.store.get(key));
+      // Written back under the current ids, so a renamed topic's record moves on its next change.
+      const before = readAs(this.decode(key, await this.store.get(key)), roadmap);
       const previous = before.topics.get(topicId);
       if ((previous?.status ?? null) === status) return { previous, current: previous, progress: before };
       const current = status === null ? undefined : { status, since: now.toISOString() };
@@ -60,6 +72,11 @@ export class ProgressRepository {
       if (Object.isFrozen(document)) this.decoded.set(document, progress);
       return { previous, current, progress };
     });
+  }
+
+  /** Deletes a person's progress on one roadmap (forget-me). */
+  async delete(roadmapId: string, person: Person): Promise<void> {
+    await this.store.delete(keys.progress(roadmapId, person));
   }
 
   /** Stored data is checked entry by entry: a corrupt entry is reported and skipped, never fatal. */

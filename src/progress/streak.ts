@@ -19,17 +19,25 @@ const previousDay = (date: string): string => {
 export interface Streak {
   /** Study days in a row, ending today or yesterday (0 when neither was a study day). */
   current: number;
+  /** The most study days in a row ever. */
+  longest: number;
   studiedToday: boolean;
+  /** The last study day ("2026-03-02"), if any. */
+  lastDay?: string;
 }
 
 /**
- * Days with at least one topic marked done, from the dates the topics were marked. A topic
- * counts on the day it was last marked done; undoing it takes that day back.
+ * Days with at least one topic marked done, from the dates the topics were marked, across every
+ * roadmap. A topic counts on the day it was last marked done; undoing it takes that day back.
+ * Derived from progress alone, so a streak is exact whenever progress is, and forgetting the
+ * progress forgets the streak.
  */
-export function streakOf(progress: UserProgress, zone: string, now: Date): Streak {
+export function streakOf(progress: UserProgress | readonly UserProgress[], zone: string, now: Date): Streak {
   const days = new Set<string>();
-  for (const record of progress.topics.values()) {
-    if (record.status === "done") days.add(studyDay(Date.parse(record.since), zone));
+  for (const one of Array.isArray(progress) ? progress : [progress]) {
+    for (const record of (one as UserProgress).topics.values()) {
+      if (record.status === "done") days.add(studyDay(Date.parse(record.since), zone));
+    }
   }
   const today = studyDay(now.getTime(), zone);
   const studiedToday = days.has(today);
@@ -39,5 +47,13 @@ export function streakOf(progress: UserProgress, zone: string, now: Date): Strea
     current++;
     day = previousDay(day);
   }
-  return { current, studiedToday };
+  const sorted = [...days].sort();
+  let longest = 0;
+  let run = 0;
+  for (const [index, date] of sorted.entries()) {
+    run = index > 0 && previousDay(date) === sorted[index - 1] ? run + 1 : 1;
+    longest = Math.max(longest, run);
+  }
+  const lastDay = sorted.at(-1);
+  return { current, longest, studiedToday, ...(lastDay ? { lastDay } : {}) };
 }

@@ -84,8 +84,9 @@ export class DailyScheduler {
     if (!lookup) throw new Error(`the roadmap "${subscription.roadmapId}" is no longer loaded`);
     const key = `${subscription.id}@${slot.date}`;
     if (subscription.kind === "reminder") {
+      if (!subscription.userId) throw new Error("a reminder without a person");
       const person = { platform: subscription.platform, userId: subscription.userId };
-      const progress = await this.deps.progress.load(lookup.roadmap.id, person);
+      const progress = await this.deps.progress.load(lookup.roadmap, person);
       const message = reminderReply(
         lookup,
         nextTopic(progress, lookup.roadmap),
@@ -94,7 +95,7 @@ export class DailyScheduler {
         subscription.zone,
       );
       const ref = await delivery.sendDirect(
-        { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: subscription.userId },
+        { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: person.userId },
         { reply: message, key },
       );
       await this.deps.subscriptions.updateState(subscription.id, (state) => ({
@@ -137,6 +138,8 @@ export class DailyScheduler {
       if (state.failedDays < pauseAfterFailedDays) return;
       if (!(await this.deps.subscriptions.pause(subscription.id, failure.error, now))) return;
       this.deps.logger.warn({ subscription: subscription.id }, "daily posts paused after three failed days");
+      // Whoever set it up may have asked the bot to forget them: then nobody is told.
+      if (!subscription.userId) return;
       await delivery
         .sendDirect(
           { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: subscription.userId },

@@ -52,6 +52,29 @@ export class SubscriptionRepository {
     return removed;
   }
 
+  /** Every trace of a person in the index (forget-me): their reminder goes, and channels they set up forget who did. */
+  async forgetPerson(platform: string, userId: string): Promise<{ reminder?: Subscription; channels: number }> {
+    const result: { reminder?: Subscription; channels: number } = { channels: 0 };
+    await this.change((entries) => {
+      for (const [id, subscription] of entries) {
+        if (subscription.platform !== platform || subscription.userId !== userId) continue;
+        if (subscription.kind === "reminder") {
+          result.reminder = subscription;
+          entries.delete(id);
+        } else {
+          const { userId: _owner, userName: _name, ...rest } = subscription;
+          entries.set(id, rest);
+          result.channels++;
+        }
+      }
+    });
+    return result;
+  }
+
+  async deleteState(id: string): Promise<void> {
+    await this.store.delete(keys.subscriptionState(id));
+  }
+
   /** Marks a subscription paused (it is skipped until turned on again); false when it is gone. */
   async pause(id: string, reason: string, at: Date): Promise<boolean> {
     let found = false;

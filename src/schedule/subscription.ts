@@ -12,8 +12,11 @@ export const subscriptionSchema = z.object({
   teamId: z.string().optional(),
   /** The channel posted to (channel subscriptions only). */
   channelId: z.string().optional(),
-  /** Who set it up (channel) or who is reminded (reminder): the person told when it pauses. */
-  userId: z.string().min(1),
+  /**
+   * Who set it up (channel) or who is reminded (reminder): the person told when it pauses. A
+   * channel's is removed when that person asks the bot to forget them.
+   */
+  userId: z.string().min(1).optional(),
   userName: z.string().optional(),
   roadmapId: z.string().min(1),
   time: z.object({ hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }),

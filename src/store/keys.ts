@@ -7,6 +7,27 @@ import type { Person } from "../progress/model.ts";
  */
 const part = (id: string): string => encodeURIComponent(id.toWellFormed());
 
+/** A leaderboard: one roadmap, one team (or one channel of it), one period. */
+export interface BoardRef {
+  roadmapId: string;
+  platform: string;
+  teamId: string;
+  /** Set for a channel's board; a team's board has none. */
+  channelId?: string;
+  period: string;
+}
+
+/** The id of a board inside keys; also how a person's profile names the boards they are on. */
+export const boardId = (board: BoardRef): string =>
+  [board.roadmapId, board.platform, board.teamId, board.channelId ?? "", board.period].map(part).join(":");
+
+export function parseBoardId(id: string): BoardRef | undefined {
+  const fields = id.split(":").map((field) => decodeURIComponent(field));
+  if (fields.length !== 5) return undefined;
+  const [roadmapId = "", platform = "", teamId = "", channelId = "", period = ""] = fields;
+  return { roadmapId, platform, teamId, ...(channelId ? { channelId } : {}), period };
+}
+
 export const keys = {
   progress: (roadmapId: string, person: Person): string =>
     `progress:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
@@ -19,6 +40,12 @@ export const keys = {
   subscriptionState: (subscriptionId: string): string => `subscription-state:${part(subscriptionId)}`,
   /** A team's (Slack workspace's, Discord server's) settings. */
   teamSettings: (platform: string, teamId: string): string => `team:${part(platform)}:${part(teamId)}`,
+  /** Who a person is to the bot: name, privacy choice, teams and channels, leaderboard places. */
+  person: (person: Person): string => `person:${part(person.platform)}:${part(person.userId)}`,
+  /** A leaderboard's totals and the shape of its point buckets (board ids are built by boardId). */
+  board: (boardId: string): string => `board:${boardId}`,
+  /** One page of the people holding some number of points on a board, in the order they got there. */
+  boardPage: (boardId: string, points: number, page: number): string => `board-page:${boardId}:${points}:${page}`,
   /** The hash of the Discord command data last registered, per application and guild ("global"). */
   discordCommandsHash: (applicationId: string, scope: string): string =>
     `discord-commands:${part(applicationId)}:${part(scope)}`,

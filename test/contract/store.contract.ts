@@ -99,8 +99,8 @@ export function storeContract(subject: StoreUnderTest): void {
       const person = { platform: "contract", userId: run };
       written.add(keys.progress(roadmap.id, person));
       const topics = roadmap.topics.slice(0, 100);
-      await Promise.all(topics.map((topic) => progress.setStatus(roadmap.id, person, topic.id, "done", fixedNow)));
-      const mine = await progress.load(roadmap.id, person);
+      await Promise.all(topics.map((topic) => progress.setStatus(roadmap, person, topic.id, "done", fixedNow)));
+      const mine = await progress.load(roadmap, person);
       expect([...mine.topics.values()].filter((record) => record.status === "done")).toHaveLength(100);
     });
 

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Core } from "../../src/core/core.ts";
 import { silentLogger } from "../../src/core/logger.ts";
 import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
-import { ProgressRepository } from "../../src/progress/progress-repository.ts";
-import { scheduleContext } from "../../src/schedule/schedule-context.ts";
+import { repositories } from "../../src/repositories.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import { modeFixture } from "../discord-mode-fixture.ts";
 import { fixedNow, makeCore, shippedRoadmaps } from "../helpers.ts";
@@ -21,8 +20,7 @@ beforeAll(async () => {
   // A core with only the test command: what reaches it is exactly what the adapter built.
   const core = new Core({
     roadmaps: await shippedRoadmaps(),
-    progress: new ProgressRepository(store, silentLogger),
-    schedule: scheduleContext(store, silentLogger, "UTC"),
+    ...repositories(store, silentLogger, "UTC"),
     logger: silentLogger,
     clock: () => fixedNow,
     commands: [fixture],

@@ -8,8 +8,7 @@ import { silentLogger } from "../../src/core/logger.ts";
 import { reply } from "../../src/core/reply.ts";
 import { SlackAdapter } from "../../src/platforms/slack/slack-adapter.ts";
 import { SlackDelivery } from "../../src/platforms/slack/slack-delivery.ts";
-import { ProgressRepository } from "../../src/progress/progress-repository.ts";
-import { scheduleContext } from "../../src/schedule/schedule-context.ts";
+import { repositories } from "../../src/repositories.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import { shippedRoadmaps } from "../helpers.ts";
 import { FakeSlack, messageText, postSigned, slashCommandBody } from "./fake-slack.ts";
@@ -46,8 +45,7 @@ beforeAll(async () => {
   const store = openMemoryStore(silentLogger);
   const core = new Core({
     roadmaps: await shippedRoadmaps(),
-    progress: new ProgressRepository(store, silentLogger),
-    schedule: scheduleContext(store, silentLogger, "UTC"),
+    ...repositories(store, silentLogger, "UTC"),
     logger: silentLogger,
     commands: [mayManage, hello],
   });

@@ -1,8 +1,12 @@
 import type { Command } from "../command.ts";
 import daily from "./daily.ts";
 import done from "./done.ts";
+import exportData from "./export.ts";
+import forgetMe from "./forget-me.ts";
 import help from "./help.ts";
+import leaderboard from "./leaderboard.ts";
 import next from "./next.ts";
+import privacy from "./privacy.ts";
 import progress from "./progress.ts";
 import remind from "./remind.ts";
 import search from "./search.ts";
@@ -10,6 +14,7 @@ import skip from "./skip.ts";
 import stage from "./stage.ts";
 import stages from "./stages.ts";
 import start from "./start.ts";
+import streak from "./streak.ts";
 import team from "./team.ts";
 import topic from "./topic.ts";
 import undo from "./undo.ts";
@@ -27,9 +32,14 @@ export const commands: readonly Command[] = [
   skip,
   undo,
   progress,
+  streak,
+  leaderboard,
   daily,
   remind,
   team,
+  privacy,
+  exportData,
+  forgetMe,
 ];
 
 /** Every word that starts a command: names and aliases. Roadmap ids must not be one of them. */

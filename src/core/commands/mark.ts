@@ -9,9 +9,11 @@ import { stateLabel } from "../views.ts";
 const verbs: Record<TopicStatus, string> = { done: "done", learning: "learning", skipped: "skipped" };
 
 export async function markTopic(context: CommandContext, status: TopicStatus | null): Promise<Reply> {
-  const { roadmap, lookup, progress, who, arg, now } = context;
+  const { roadmap, lookup, progress, who, arg, now, standings } = context;
   const topic = lookup.topic(arg, context.commandName);
-  const change = await progress.setStatus(roadmap.id, who, topic.id, status, now);
+  const change = await standings.change(who, roadmap, now, () =>
+    progress.setStatus(roadmap, who, topic.id, status, now),
+  );
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
   const summary = `${overall.done}/${overall.total} done (${percent(overall.done, overall.total)}%)`;

@@ -7,7 +7,7 @@ export default {
   name: "next",
   summary: "Your next topic: Required first, then Recommended, then Optional",
   async run({ roadmap, lookup, progress, who }) {
-    const mine = await progress.load(roadmap.id, who);
+    const mine = await progress.load(roadmap, who);
     const topic = nextTopic(mine, roadmap);
     if (!topic) {
       return reply([

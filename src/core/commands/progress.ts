@@ -3,13 +3,14 @@ import { countByLevel, countDone, currentStage, percent } from "../../progress/s
 import type { Command } from "../command.ts";
 import { reply } from "../reply.ts";
 import { levelLabel, stageBars, stageName } from "../views.ts";
+import { streakText } from "./streak.ts";
 
 export default {
   name: "progress",
   aliases: ["me", "status"],
   summary: "Your progress: overall, per level, per stage",
-  async run({ roadmap, progress, who }) {
-    const mine = await progress.load(roadmap.id, who);
+  async run({ roadmap, roadmaps, progress, who, standings, now }) {
+    const [mine, streak] = await Promise.all([progress.load(roadmap, who), standings.streak(who, roadmaps, now)]);
     const overall = countDone(mine, roadmap.topics);
     const byLevel = countByLevel(mine, roadmap);
     const current = currentStage(mine, roadmap);
@@ -29,6 +30,7 @@ export default {
           })),
           { label: "Current stage", value: current ? stageName(current) : "All done" },
           { label: "Learning / skipped", value: `${learning} / ${skipped}` },
+          { label: "Streak", value: streakText(streak) },
         ],
       },
       ...stageBars(roadmap, mine),

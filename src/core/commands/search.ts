@@ -20,7 +20,7 @@ export default {
         },
       ]);
     }
-    const mine = await progress.load(roadmap.id, who);
+    const mine = await progress.load(roadmap, who);
     return reply(
       [
         { type: "header", text: `Topics for ${quote(arg)}` },

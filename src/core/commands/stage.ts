@@ -15,7 +15,7 @@ export default {
   },
   async run({ roadmap, lookup, progress, who, arg }) {
     const stage = lookup.stage(arg);
-    const mine = await progress.load(roadmap.id, who);
+    const mine = await progress.load(roadmap, who);
     const next = roadmap.stages[stage.number];
     return reply(
       [

@@ -6,7 +6,7 @@ export default {
   name: "stages",
   summary: "All stages with your progress in each",
   async run({ roadmap, lookup, progress, who }) {
-    const mine = await progress.load(roadmap.id, who);
+    const mine = await progress.load(roadmap, who);
     return reply([
       { type: "header", text: roadmap.title },
       ...(roadmap.tagline ? [{ type: "text" as const, text: roadmap.tagline }] : []),

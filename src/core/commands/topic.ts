@@ -9,7 +9,7 @@ export default {
   argument: topicArgument("topic helm templating"),
   async run({ roadmap, lookup, progress, who, arg }) {
     const topic = lookup.topic(arg);
-    return reply(topicCard(lookup, topic, await progress.load(roadmap.id, who)), {
+    return reply(topicCard(lookup, topic, await progress.load(roadmap, who)), {
       share: lookup.command(`topic ${topic.id}`),
     });
   },

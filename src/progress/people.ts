@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { Logger } from "../core/logger.ts";
+import { keys } from "../store/keys.ts";
+import type { Store } from "../store/store.ts";
+import { boardPlaceSchema } from "./board-repository.ts";
+import type { Person } from "./model.ts";
+
+/** A channel someone used the bot in: its board ranks the people active there. */
+export const channelRefSchema = z.object({ teamId: z.string().min(1), channelId: z.string().min(1) });
+export type ChannelRef = z.infer<typeof channelRefSchema>;
+
+/**
+ * What the bot keeps about a person besides their progress. Everything here is theirs: `export`
+ * hands it over and `forget-me` deletes it.
+ */
+export const profileSchema = z.object({
+  /** The name shown on leaderboards, as the platform last gave it (never a mention). */
+  name: z.string().max(200).optional(),
+  visibility: z.enum(["public", "hidden"]).default("public"),
+  /** Teams (workspaces, servers) they used the bot in: they appear on those teams' boards. */
+  teams: z.array(z.string().min(1)).default([]),
+  channels: z.array(channelRefSchema).default([]),
+  /** Roadmaps they have progress on, so export and forget-me find every document. */
+  roadmaps: z.array(z.string().min(1)).default([]),
+  /** Their place on every board they are on, by board id. */
+  places: z.record(z.string(), boardPlaceSchema).default({}),
+  firstSeen: z.iso.datetime(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const newProfile = (now: Date): Profile => ({
+  visibility: "public",
+  teams: [],
+  channels: [],
+  roadmaps: [],
+  places: {},
+  firstSeen: now.toISOString(),
+});
+
+/** Profiles, one document per person. Writers hold the person's lock (see Standings). */
+export class PeopleRepository {
+  private readonly decoded = new WeakMap<object, Profile>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  async get(person: Person): Promise<Profile | undefined> {
+    const key = keys.person(person);
+    const value = await this.store.get(key);
+    if (value === undefined || value === null || typeof value !== "object") return undefined;
+    const known = this.decoded.get(value);
+    if (known) return known;
+    const parsed = profileSchema.safeParse(value);
+    if (!parsed.success) {
+      this.logger.warn({ key, issues: parsed.error.issues }, "ignoring corrupt profile");
+      return undefined;
+    }
+    this.decoded.set(value, parsed.data);
+    return parsed.data;
+  }
+
+  async save(person: Person, profile: Profile): Promise<void> {
+    await this.store.set(keys.person(person), profile);
+  }
+
+  async delete(person: Person): Promise<void> {
+    await this.store.delete(keys.person(person));
+  }
+
+  /** Serializes everything that changes one person's progress, profile or board places. */
+  withLock<T>(person: Person, fn: () => Promise<T>): Promise<T> {
+    return this.store.withLock(keys.person(person), fn);
+  }
+}

@@ -1,0 +1,127 @@
+import type { Roadmap } from "../content/schema.ts";
+import type { Who } from "../core/command.ts";
+import { reminderId, type Subscription } from "../schedule/subscription.ts";
+import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
+import { keys } from "../store/keys.ts";
+import type { Store } from "../store/store.ts";
+import type { UserProgress } from "./model.ts";
+import type { ProgressRepository } from "./progress-repository.ts";
+import type { Standings } from "./standings.ts";
+
+export interface PersonalDataDeps {
+  store: Store;
+  progress: ProgressRepository;
+  standings: Standings;
+  subscriptions: SubscriptionRepository;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * A person's rights over what the bot keeps about them: a copy of all of it (`export`) and its
+ * deletion (`forget-me`). Both start from the profile, which lists every roadmap and board the
+ * person is on, so nothing needs a scan of the store.
+ */
+export class PersonalData {
+  constructor(private readonly deps: PersonalDataDeps) {}
+
+  /** Everything stored about the person, as one JSON-ready document. */
+  async export(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<Record<string, unknown>> {
+    const { standings, subscriptions } = this.deps;
+    const profile = await standings.people.get(who);
+    const ids = roadmapIds(roadmaps, profile?.roadmaps ?? []);
+    const progress = Object.fromEntries(
+      await Promise.all(ids.map(async (id) => [id, records(await this.deps.progress.load({ id }, who))] as const)),
+    );
+    const reminder = await subscriptions.get(reminderId(who.platform, who.userId));
+    const channels = [...(await subscriptions.all()).values()].filter(
+      (subscription) =>
+        subscription.kind === "channel" && subscription.platform === who.platform && subscription.userId === who.userId,
+    );
+    const streak = await standings.streak(who, roadmaps, now);
+    return {
+      about: "Everything roadmap-bot stores about you. `forget-me` deletes all of it.",
+      exportedAt: now.toISOString(),
+      person: { platform: who.platform, userId: who.userId },
+      profile: profile
+        ? {
+            name: profile.name ?? null,
+            visibility: profile.visibility,
+            teams: profile.teams,
+            channels: profile.channels,
+            firstSeen: profile.firstSeen,
+          }
+        : null,
+      progress,
+      streak,
+      leaderboards: profile ? standings.placesOf(profile).map(({ board, points }) => ({ ...board, points })) : [],
+      reminder: reminder ? { ...reminder, state: await subscriptions.state(reminder.id) } : null,
+      dailyTopicsYouSetUp: channels.map(describeChannel),
+    };
+  }
+
+  /**
+   * Deletes every key about the person: board places (the boards' totals drop with them), progress
+   * on every roadmap, the profile, the reminder with its state and daily ledger, and their name
+   * on channel subscriptions they set up (the channels keep their daily topic).
+   */
+  async forget(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<{ roadmaps: number; boards: number }> {
+    const { standings, subscriptions, store } = this.deps;
+    return standings.people.withLock(who, async () => {
+      const profile = await standings.people.get(who);
+      const boards = Object.keys(profile?.places ?? {}).length;
+      if (profile) await standings.leaveAll(who, structuredClone(profile));
+      const ids = roadmapIds(roadmaps, profile?.roadmaps ?? []);
+      const loaded = await Promise.all(ids.map((id) => this.deps.progress.load({ id }, who)));
+      const studied = loaded.filter((progress) => progress.topics.size > 0).length;
+      const { reminder } = await subscriptions.forgetPerson(who.platform, who.userId);
+      const id = reminderId(who.platform, who.userId);
+      await subscriptions.deleteState(id);
+      // The reminder's ledger has one key per local date it ran; they are found by date, not by a scan.
+      const since = earliest(now, profile?.firstSeen, reminder, loaded);
+      const dates = datesBetween(since - 2 * dayMs, now.getTime() + 2 * dayMs);
+      for (let i = 0; i < dates.length; i += 100) {
+        await Promise.all(dates.slice(i, i + 100).map((date) => store.delete(keys.postLedger(id, date))));
+      }
+      await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who)));
+      await standings.people.delete(who);
+      return { roadmaps: studied, boards };
+    });
+  }
+}
+
+const roadmapIds = (roadmaps: readonly Roadmap[], known: readonly string[]): string[] => [
+  ...new Set([...roadmaps.map((roadmap) => roadmap.id), ...known]),
+];
+
+const records = (progress: UserProgress) => Object.fromEntries(progress.topics);
+
+const describeChannel = (subscription: Subscription) => ({
+  id: subscription.id,
+  teamId: subscription.teamId ?? null,
+  channelId: subscription.channelId ?? null,
+  createdAt: subscription.createdAt,
+});
+
+/** The first instant anything of the person's could date from. */
+function earliest(
+  now: Date,
+  firstSeen: string | undefined,
+  reminder: Subscription | undefined,
+  progress: UserProgress[],
+) {
+  const instants = [now.getTime()];
+  if (firstSeen) instants.push(Date.parse(firstSeen));
+  if (reminder) instants.push(Date.parse(reminder.createdAt));
+  for (const one of progress) for (const record of one.topics.values()) instants.push(Date.parse(record.since));
+  return Math.min(...instants);
+}
+
+/** Every UTC calendar date from one instant to another: a superset of the local dates in any zone. */
+function datesBetween(from: number, to: number): string[] {
+  const dates: string[] = [];
+  for (let day = from; day <= to; day += dayMs) {
+    dates.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return dates;
+}

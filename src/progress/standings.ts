@@ -1,0 +1,257 @@
+import type { Roadmap } from "../content/schema.ts";
+import type { Who } from "../core/command.ts";
+import type { Logger } from "../core/logger.ts";
+import { reminderId } from "../schedule/subscription.ts";
+import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
+import type { BoardRef } from "../store/keys.ts";
+import { boardId, parseBoardId } from "../store/keys.ts";
+import type { TeamSettingsRepository } from "../teams/team-settings.ts";
+import type { BoardRepository, Standing } from "./board-repository.ts";
+import type { Person, UserProgress } from "./model.ts";
+import { newProfile, type PeopleRepository, type Profile } from "./people.ts";
+import { kindOfPeriod, type PeriodKind, periodKinds, periodOf } from "./periods.ts";
+import { pointsOf } from "./points.ts";
+import type { ProgressRepository, StatusChange } from "./progress-repository.ts";
+import { type Streak, streakOf } from "./streak.ts";
+
+export interface StandingsDeps {
+  progress: ProgressRepository;
+  people: PeopleRepository;
+  boards: BoardRepository;
+  teams: TeamSettingsRepository;
+  subscriptions: SubscriptionRepository;
+  defaultZone: string;
+  logger: Logger;
+}
+
+/** A board a person can ask for: their team's, or their channel's, for one kind of period. */
+export interface BoardQuery {
+  roadmap: Roadmap;
+  who: Who;
+  kind: PeriodKind;
+  channel: boolean;
+}
+
+export interface Leaderboard {
+  period: string;
+  zone: string;
+  top: (Standing & { name: string; me: boolean })[];
+  /** The asker's own standing, when they are on the board. */
+  mine?: Standing;
+  hidden: boolean;
+  total: number;
+  members: number;
+}
+
+/** One team member's scope: the team itself, or one of its channels. */
+type Scope = { teamId: string; channelId?: string };
+
+/**
+ * Who is on which leaderboard and with how many points. A person's points on a board are always
+ * recomputed from their progress document and set (never incremented), and every change to a
+ * person runs under that person's lock, so concurrent `done`s from any number of processes leave
+ * each board exactly at the sum of its members' points.
+ */
+export class Standings {
+  readonly people: PeopleRepository;
+  readonly boards: BoardRepository;
+
+  constructor(private readonly deps: StandingsDeps) {
+    this.people = deps.people;
+    this.boards = deps.boards;
+  }
+
+  /**
+   * Records that a person used the bot here: their current name, and the team and channel whose
+   * boards they now belong to. Reads only, unless something is new.
+   */
+  async noteActivity(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<void> {
+    const known = await this.people.get(who);
+    if (known && !needsUpdate(known, who)) return;
+    await this.people.withLock(who, async () => {
+      const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
+      const joined = join(profile, who);
+      if (who.displayName) profile.name = who.displayName.slice(0, 200);
+      if (joined.length > 0) await this.syncScopes(who, profile, roadmaps, joined, now);
+      await this.people.save(who, profile);
+    });
+  }
+
+  /** Runs a progress change and moves the person on every board it affects, under their lock. */
+  async change(who: Who, roadmap: Roadmap, now: Date, write: () => Promise<StatusChange>): Promise<StatusChange> {
+    return this.people.withLock(who, async () => {
+      const change = await write();
+      if (change.previous?.status === change.current?.status) return change;
+      const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
+      if (!profile.roadmaps.includes(roadmap.id)) profile.roadmaps.push(roadmap.id);
+      const boards = await this.currentBoards(who, profile, roadmap, now);
+      // Undoing a topic done in an earlier week or month takes the points back there too.
+      if (change.previous?.status === "done") {
+        const doneAt = Date.parse(change.previous.since);
+        for (const board of await this.currentBoards(who, profile, roadmap, new Date(doneAt))) boards.push(board);
+      }
+      await this.sync(who, profile, roadmap, change.progress, boards);
+      await this.people.save(who, profile);
+      return change;
+    });
+  }
+
+  /** Hidden people leave every board at once; public ones are put back with their points. */
+  async setVisibility(who: Who, visibility: Profile["visibility"], roadmaps: readonly Roadmap[], now: Date) {
+    return this.people.withLock(who, async () => {
+      const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
+      const before = profile.visibility;
+      profile.visibility = visibility;
+      if (visibility === "hidden") await this.leaveAll(who, profile);
+      else await this.syncScopes(who, profile, roadmaps, scopesOf(profile), now);
+      await this.people.save(who, profile);
+      return { before, after: visibility };
+    });
+  }
+
+  /** Takes a person off every board they are on (forget-me, privacy hidden). Caller holds their lock. */
+  async leaveAll(who: Person, profile: Profile): Promise<void> {
+    await Promise.all(Object.entries(profile.places).map(([id, place]) => this.boards.move(id, who.userId, place, 0)));
+    profile.places = {};
+  }
+
+  async leaderboard(query: BoardQuery, now: Date, limit = 10): Promise<Leaderboard> {
+    const { roadmap, who, kind } = query;
+    const teamId = who.teamId as string;
+    const zone = await this.teamZone(who.platform, teamId);
+    const period = periodOf(kind, now.getTime(), zone);
+    const ref: BoardRef = {
+      roadmapId: roadmap.id,
+      platform: who.platform,
+      teamId,
+      ...(query.channel && who.channelId ? { channelId: who.channelId } : {}),
+      period,
+    };
+    const id = boardId(ref);
+    const [{ standings, total, members }, profile] = await Promise.all([
+      this.boards.top(id, limit),
+      this.people.get(who),
+    ]);
+    const names = await Promise.all(standings.map((standing) => this.people.get({ ...who, userId: standing.userId })));
+    const top = standings.map((standing, index) => ({
+      ...standing,
+      name: names[index]?.name ?? "someone",
+      me: standing.userId === who.userId,
+    }));
+    const place = profile?.places[id];
+    const rank = place && !top.some((line) => line.me) ? await this.boards.rank(id, who.userId, place) : undefined;
+    return {
+      period,
+      zone,
+      top,
+      ...(place && rank ? { mine: { userId: who.userId, points: place.points, rank } } : {}),
+      hidden: profile?.visibility === "hidden",
+      total,
+      members,
+    };
+  }
+
+  /** Days in a row with a topic marked done, in the person's zone (their reminder's, else the team's). */
+  async streak(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<Streak & { zone: string }> {
+    const zone = await this.personalZone(who);
+    const progress = await Promise.all(roadmaps.map((roadmap) => this.deps.progress.load(roadmap, who)));
+    return { ...streakOf(progress, zone, now), zone };
+  }
+
+  async personalZone(who: Who): Promise<string> {
+    const reminder = await this.deps.subscriptions.get(reminderId(who.platform, who.userId));
+    return reminder?.zone ?? (who.teamId ? this.teamZone(who.platform, who.teamId) : this.deps.defaultZone);
+  }
+
+  private async teamZone(platform: string, teamId: string): Promise<string> {
+    return (await this.deps.teams.get(platform, teamId)).zone ?? this.deps.defaultZone;
+  }
+
+  /** Boards of the periods holding `at`, for every scope the person belongs to. */
+  private async currentBoards(who: Person, profile: Profile, roadmap: Roadmap, at: Date): Promise<BoardRef[]> {
+    const boards: BoardRef[] = [];
+    for (const scope of scopesOf(profile)) {
+      const zone = await this.teamZone(who.platform, scope.teamId);
+      for (const kind of periodKinds) {
+        boards.push({
+          roadmapId: roadmap.id,
+          platform: who.platform,
+          ...scope,
+          period: periodOf(kind, at.getTime(), zone),
+        });
+      }
+    }
+    return boards;
+  }
+
+  /** Puts the person on the current boards of the given scopes, for every roadmap they study. */
+  private async syncScopes(who: Person, profile: Profile, roadmaps: readonly Roadmap[], scopes: Scope[], now: Date) {
+    if (profile.visibility === "hidden") return;
+    for (const roadmap of roadmaps.filter((r) => profile.roadmaps.includes(r.id))) {
+      const progress = await this.deps.progress.load(roadmap, who);
+      const all = await this.currentBoards(who, profile, roadmap, now);
+      const wanted = all.filter((board) =>
+        scopes.some((s) => s.teamId === board.teamId && s.channelId === board.channelId),
+      );
+      await this.sync(who, profile, roadmap, progress, wanted);
+    }
+  }
+
+  /** Sets the person's points on each board to what their progress says. Caller holds their lock. */
+  private async sync(who: Person, profile: Profile, roadmap: Roadmap, progress: UserProgress, boards: BoardRef[]) {
+    const visible = profile.visibility !== "hidden";
+    const unique = new Map(boards.map((board) => [boardId(board), board]));
+    await Promise.all(
+      [...unique].map(async ([id, board]) => {
+        const zone = await this.teamZone(board.platform, board.teamId);
+        const kind = kindOfPeriod(board.period);
+        const points = visible
+          ? pointsOf(progress, roadmap, kind === "all" ? undefined : (at) => periodOf(kind, at, zone) === board.period)
+          : 0;
+        const place = await this.boards.move(id, who.userId, profile.places[id], points);
+        if (place) profile.places[id] = place;
+        else delete profile.places[id];
+      }),
+    );
+  }
+
+  /** The boards a person is on, as refs (for export). */
+  placesOf(profile: Profile): { board: BoardRef; points: number }[] {
+    return Object.entries(profile.places).flatMap(([id, place]) => {
+      const board = parseBoardId(id);
+      return board ? [{ board, points: place.points }] : [];
+    });
+  }
+}
+
+const scopesOf = (profile: Profile): Scope[] => [
+  ...profile.teams.map((teamId) => ({ teamId })),
+  ...profile.channels.map(({ teamId, channelId }) => ({ teamId, channelId })),
+];
+
+/** The team and channel of a command, when it came from a team (not a Discord DM) and a channel in it. */
+function scopesOfWho(who: Who): Scope[] {
+  if (!who.teamId) return [];
+  const scopes: Scope[] = [{ teamId: who.teamId }];
+  if (who.channelId && !who.inDirectMessage) scopes.push({ teamId: who.teamId, channelId: who.channelId });
+  return scopes;
+}
+
+const knows = (profile: Profile, scope: Scope): boolean =>
+  scope.channelId === undefined
+    ? profile.teams.includes(scope.teamId)
+    : profile.channels.some((c) => c.teamId === scope.teamId && c.channelId === scope.channelId);
+
+const needsUpdate = (profile: Profile, who: Who): boolean =>
+  (who.displayName !== undefined && profile.name !== who.displayName.slice(0, 200)) ||
+  scopesOfWho(who).some((scope) => !knows(profile, scope));
+
+/** Adds the command's team and channel to the profile; returns the scopes that were new. */
+function join(profile: Profile, who: Who): Scope[] {
+  const added = scopesOfWho(who).filter((scope) => !knows(profile, scope));
+  for (const scope of added) {
+    if (scope.channelId === undefined) profile.teams.push(scope.teamId);
+    else profile.channels.push({ teamId: scope.teamId, channelId: scope.channelId });
+  }
+  return added;
+}

@@ -1,0 +1,30 @@
+import type { CoreDeps } from "./core/core.ts";
+import type { Logger } from "./core/logger.ts";
+import { BoardRepository } from "./progress/board-repository.ts";
+import { PeopleRepository } from "./progress/people.ts";
+import { PersonalData } from "./progress/personal-data.ts";
+import { ProgressRepository } from "./progress/progress-repository.ts";
+import { Standings } from "./progress/standings.ts";
+import { scheduleContext } from "./schedule/schedule-context.ts";
+import type { Store } from "./store/store.ts";
+
+/** Every repository the core works with, over one store: the one place they are wired together. */
+export function repositories(
+  store: Store,
+  logger: Logger,
+  defaultZone: string,
+): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData"> {
+  const progress = new ProgressRepository(store, logger);
+  const schedule = scheduleContext(store, logger, defaultZone);
+  const standings = new Standings({
+    progress,
+    people: new PeopleRepository(store, logger),
+    boards: new BoardRepository(store, logger),
+    teams: schedule.teams,
+    subscriptions: schedule.subscriptions,
+    defaultZone,
+    logger,
+  });
+  const personalData = new PersonalData({ store, progress, standings, subscriptions: schedule.subscriptions });
+  return { progress, schedule, standings, personalData };
+}
