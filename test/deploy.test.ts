@@ -27,14 +27,21 @@ const manifestSchema = z.object({
 });
 
 describe("deploy/slack-app-manifest.yaml", () => {
-  it("GIVEN the manifest THEN it creates /roadmap with interactivity, Socket Mode, the Messages tab and the scopes daily posts and reminders need", async () => {
+  it("GIVEN the manifest THEN it creates /roadmap with interactivity, Socket Mode, the Messages tab and the scopes daily posts, reminders and export need", async () => {
     const manifest = manifestSchema.parse(
       parse(await readFile(path.join(root, "deploy/slack-app-manifest.yaml"), "utf8")),
     );
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(["/roadmap"]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
-    expect(manifest.oauth_config.scopes.bot).toEqual(["commands", "chat:write", "chat:write.public", "users:read"]);
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      "commands",
+      "chat:write",
+      "chat:write.public",
+      "users:read",
+      "im:write",
+      "files:write",
+    ]);
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
   });
 });

@@ -74,3 +74,11 @@ export const errorReply = (message: string, hint: string | undefined, outcome: E
   private: true,
   outcome,
 });
+
+/**
+ * What "Share" posts for everyone: the same answer, public, but never its file, which is one
+ * person's own data.
+ */
+export function sharedVersion({ file: _personal, ...answer }: Reply): Reply {
+  return { ...answer, private: false };
+}

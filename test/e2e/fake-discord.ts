@@ -373,6 +373,14 @@ export class FakeDiscord {
     return this.webhook(token).edits[index] as MessageBody;
   }
 
+  /** The nth edit as a whole request: its body and the files attached to it (after a deferral, the answer's). */
+  async editRequest(token: string, index = 0): Promise<RecordedRequest> {
+    await this.edit(token, index);
+    const prefix = `/webhooks/${this.appId}/${token}/messages/`;
+    const edits = this.requests.filter((request) => request.method === "PATCH" && request.path.startsWith(prefix));
+    return edits[index] as RecordedRequest;
+  }
+
   /** Resolves with the nth follow-up of an interaction (`POST /webhooks/:app/:token`). */
   async followUp(token: string, index = 0): Promise<MessageBody> {
     return (await this.followUps(token, index + 1))[index] as MessageBody;

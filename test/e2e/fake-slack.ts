@@ -24,6 +24,19 @@ export interface PostedMessage {
   params: Record<string, string>;
 }
 
+/** A file the bot uploaded (files.getUploadURLExternal, the bytes, files.completeUploadExternal), as Slack would share it. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title: string;
+  /** The channel (a DM is "D…") it was shared to. */
+  channel: string;
+  bytes: Buffer;
+  /** The bytes read as UTF-8. */
+  content: string;
+  initialComment?: string;
+}
+
 /** What the next calls to one channel get instead of success. */
 type ScriptedOutcome =
   | { kind: "error"; error: string; extra?: object }
@@ -55,6 +68,12 @@ export class FakeSlack {
   private sockets: WebSocketServer | undefined;
   private socket: WebSocket | undefined;
   private readonly acks = new Map<string, unknown>();
+  /** Files shared into a channel by files.completeUploadExternal, in order. */
+  readonly uploads: UploadedFile[] = [];
+  /** Upload slots handed out by files.getUploadURLExternal, with the bytes once POSTed. */
+  private readonly pendingUploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  private readonly methodFailures = new Map<string, { error: string; extra?: object; remaining: number }>();
+  private fileCount = 0;
   port = 0;
 
   get apiUrl(): string {
@@ -67,8 +86,17 @@ export class FakeSlack {
 
   async start(): Promise<void> {
     this.server = createServer(async (req, res) => {
-      const body = await readBody(req);
+      const raw = await readBody(req);
+      const body = raw.toString("utf8");
       const url = req.url ?? "";
+      if (url.startsWith("/upload/")) {
+        const status = await this.receiveUpload(url.slice("/upload/".length), raw, req.headers["content-type"]);
+        res
+          .writeHead(status, { "content-type": "text/plain" })
+          .end(status === 200 ? `OK - ${raw.length}` : "not found");
+        this.notify();
+        return;
+      }
       if (url.startsWith("/respond/")) {
         const id = url.slice("/respond/".length);
         this.responses.set(id, [...(this.responses.get(id) ?? []), JSON.parse(body)]);
@@ -152,10 +180,24 @@ export class FakeSlack {
     this.users.set(userId, { error });
   }
 
+  /**
+   * The next `times` calls of a Web API method fail with Slack's error code, e.g.
+   * `failMethod("files.getUploadURLExternal", "missing_scope", { needed: "files:write" })`.
+   */
+  failMethod(method: string, error: string, extra?: object, times = Number.POSITIVE_INFINITY): void {
+    this.methodFailures.set(method, { error, ...(extra ? { extra } : {}), remaining: times });
+  }
+
   /** Forgets scripted failures and roles (recorded calls and posts stay). */
   clearScripts(): void {
     this.scripts.clear();
     this.users.clear();
+    this.methodFailures.clear();
+  }
+
+  /** Files shared to one channel (a DM is "D" plus the user id without its "U"), in order. */
+  uploadsTo(channel: string): UploadedFile[] {
+    return this.uploads.filter((upload) => upload.channel === channel);
   }
 
   /** The messages that went through to one channel (or user id, for DMs), in order. */
@@ -192,7 +234,15 @@ export class FakeSlack {
     method: string,
     params: Record<string, string>,
   ): { status: number; payload: Record<string, unknown>; headers?: Record<string, string> } {
+    const failure = this.methodFailures.get(method);
+    if (failure && failure.remaining > 0) {
+      failure.remaining--;
+      return { status: 200, payload: { ok: false, error: failure.error, ...failure.extra } };
+    }
     if (method === "chat.postMessage") return this.postMessage(params);
+    if (method === "conversations.open") return { status: 200, payload: this.openConversation(params) };
+    if (method === "files.getUploadURLExternal") return { status: 200, payload: this.uploadUrl(params) };
+    if (method === "files.completeUploadExternal") return { status: 200, payload: this.completeUploads(params) };
     if (method === "users.info") return { status: 200, payload: this.userInfo(params.user ?? "") };
     return { status: 200, payload: this.simpleAnswer(method) };
   }
@@ -222,6 +272,52 @@ export class FakeSlack {
     // A user id as channel means the app's DM with that person; Slack answers with the DM's id.
     const answered = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
     return { status: 200, payload: { ok: true, channel: answered, ts, message: { text: params.text ?? "", ts } } };
+  }
+
+  /** The app's DM with a person: "D" plus the user id without its "U", as postMessage answers too. */
+  private openConversation(params: Record<string, string>): Record<string, unknown> {
+    const userId = params.users ?? "";
+    if (!userId || userId.includes(",")) return { ok: false, error: "invalid_arguments" };
+    return { ok: true, channel: { id: `D${userId.replace(/^U/, "")}` } };
+  }
+
+  private uploadUrl(params: Record<string, string>): Record<string, unknown> {
+    const length = Number(params.length);
+    if (!params.filename || !Number.isInteger(length) || length < 0) return { ok: false, error: "invalid_arguments" };
+    const id = `F${String(++this.fileCount).padStart(6, "0")}`;
+    this.pendingUploads.set(id, { filename: params.filename, length });
+    return { ok: true, file_id: id, upload_url: `http://127.0.0.1:${this.port}/upload/${id}` };
+  }
+
+  /** The upload URL takes the bytes raw or as multipart form data (WebClient sends a form with one file). */
+  private async receiveUpload(id: string, raw: Buffer, contentType: string | undefined): Promise<number> {
+    const pending = this.pendingUploads.get(id);
+    if (!pending) return 404;
+    pending.bytes = contentType?.startsWith("multipart/form-data") ? await firstFormFile(raw, contentType) : raw;
+    return 200;
+  }
+
+  private completeUploads(params: Record<string, string>): Record<string, unknown> {
+    const files = JSON.parse(params.files ?? "[]") as { id: string; title?: string }[];
+    const channel = params.channel_id ?? params.channels ?? "";
+    const ready = files.map((file) => ({ file, pending: this.pendingUploads.get(file.id) }));
+    // Slack refuses to complete a file whose bytes never arrived.
+    if (ready.length === 0 || ready.some(({ pending }) => pending?.bytes === undefined))
+      return { ok: false, error: "file_not_found" };
+    for (const { file, pending } of ready) {
+      const bytes = pending?.bytes ?? Buffer.alloc(0);
+      this.uploads.push({
+        id: file.id,
+        filename: pending?.filename ?? "",
+        title: file.title ?? pending?.filename ?? "",
+        channel,
+        bytes,
+        content: bytes.toString("utf8"),
+        ...(params.initial_comment ? { initialComment: params.initial_comment } : {}),
+      });
+      this.pendingUploads.delete(file.id);
+    }
+    return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title ?? "" })) };
   }
 
   private userInfo(userId: string): Record<string, unknown> {
@@ -276,15 +372,19 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
   return Object.fromEntries(new URLSearchParams(body));
 }
 
-const readBody = (req: IncomingMessage): Promise<string> =>
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    let data = "";
-    req.on("data", (chunk: Buffer) => {
-      data += chunk.toString();
-    });
-    req.on("end", () => resolve(data));
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+
+async function firstFormFile(raw: Buffer, contentType: string): Promise<Buffer> {
+  const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+  for (const value of form.values()) if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
+  return Buffer.alloc(0);
+}
 
 /** Signs a request body the way Slack does: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}"). */
 export function slackSignature(secret: string, timestamp: number, body: string): string {

@@ -36,4 +36,11 @@ function renderBlock(block: Block): string {
   }
 }
 
-export const renderText = (reply: Reply): string => reply.blocks.map(renderBlock).join("\n");
+/**
+ * The file, when there is one, follows the blocks unchanged: a terminal has nowhere to attach
+ * it, and printed as-is it can be copied or cut out of `roadmap-bot ask export` output whole.
+ */
+export const renderText = (reply: Reply): string => {
+  const text = reply.blocks.map(renderBlock).join("\n");
+  return reply.file ? `${text}\n${reply.file.content}` : text;
+};

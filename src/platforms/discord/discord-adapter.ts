@@ -13,7 +13,7 @@ import type { Logger as PinoLogger } from "pino";
 import type { DiscordConfig } from "../../config.ts";
 import type { ChannelManagers } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
-import type { Reply } from "../../core/reply.ts";
+import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
 import { within } from "../within.ts";
@@ -202,7 +202,7 @@ export class DiscordAdapter {
     }
     const answer = this.options.core
       .handle({ text: command, who: whoFromInteraction(interaction), channelManagers: channelManagersOf(interaction) })
-      .then((reply): Reply => (share && reply.outcome === "ok" ? { ...reply, private: false } : reply));
+      .then((reply): Reply => (share && reply.outcome === "ok" ? sharedVersion(reply) : reply));
     const quick = await within(answer, this.deferAfterMs);
     if (quick) {
       await interaction.reply(wire(toDiscordMessage(quick)));

@@ -67,6 +67,8 @@ export interface DiscordMessage {
   flags?: MessageFlags.Ephemeral;
   /** Always empty: nothing a person typed or a roadmap says can ping anyone. */
   allowedMentions: { parse: [] };
+  /** The reply's file as an attachment; discord.js then sends the message as multipart. */
+  files?: { attachment: Buffer; name: string }[];
 }
 
 type ActionStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;
@@ -156,7 +158,8 @@ function embedsFor(
  * when private, inside Discord's limits, and never able to mention anyone.
  */
 export function toDiscordMessage(reply: Reply): DiscordMessage {
-  const flags = reply.private ? { flags: MessageFlags.Ephemeral as const } : {};
+  // A file is a person's own data (an export): only they may see it, whatever the reply says.
+  const flags = reply.private || reply.file ? { flags: MessageFlags.Ephemeral as const } : {};
   if (reply.outcome !== "ok") {
     const text = reply.blocks.map((block) => ("text" in block ? block.text : "")).join("\n");
     return {
@@ -231,5 +234,6 @@ export function toDiscordMessage(reply: Reply): DiscordMessage {
     components: rows([...buttons, ...topicButtons]),
     allowedMentions: { parse: [] },
     ...flags,
+    ...(reply.file ? { files: [{ attachment: Buffer.from(reply.file.content, "utf8"), name: reply.file.name }] } : {}),
   };
 }

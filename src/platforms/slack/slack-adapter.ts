@@ -3,11 +3,13 @@ import { App, HTTPReceiver, type RespondArguments, SocketModeReceiver } from "@s
 import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
-import type { Reply } from "../../core/reply.ts";
+import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { within } from "../within.ts";
-import { actionIds, runActionPattern, toSlackMessage } from "./blocks.ts";
+import { actionIds, runActionPattern, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
+import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
+import { withFileNotice } from "./file-notice.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
@@ -25,6 +27,9 @@ export interface SlackAdapterOptions {
 
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
 const retryConfig = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
+
+/** The Web API calls a handler may make: users.info for channel managers, DM and upload for files. */
+type HandlerClient = UsersInfoClient & FileUploadClient;
 
 const invalidButton: RespondArguments = {
   response_type: "ephemeral",
@@ -105,7 +110,7 @@ export class SlackAdapter {
     action: { value?: string } | object,
     body: Parameters<typeof whoFromAction>[0],
     audience: "private" | "channel",
-    client: UsersInfoClient,
+    client: HandlerClient,
   ): Promise<RespondArguments> {
     const command = "value" in action && typeof action.value === "string" ? action.value : "";
     if (!this.options.core.isButtonCommand(command)) return invalidButton;
@@ -113,8 +118,15 @@ export class SlackAdapter {
     // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
     const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
     const answer = await this.options.core.handle({ text: command, who, channelManagers });
-    const shown: Reply = audience === "channel" && answer.outcome === "ok" ? { ...answer, private: false } : answer;
-    return { ...toSlackMessage(shown), replace_original: false };
+    const shown: Reply = audience === "channel" && answer.outcome === "ok" ? sharedVersion(answer) : answer;
+    return { ...(await this.message(shown, who.userId, client)), replace_original: false };
+  }
+
+  /** A reply as a Slack message; its file, if any, is first sent to the person's DM. */
+  private async message(reply: Reply, userId: string, client: FileUploadClient): Promise<SlackMessage> {
+    if (!reply.file) return toSlackMessage(reply);
+    const handover = await sendFileToDm(client, userId, reply.file, this.options.logger);
+    return withFileNotice(toSlackMessage(reply), reply.file, handover);
   }
 
   private registerHandlers(): void {
@@ -126,14 +138,15 @@ export class SlackAdapter {
       const channelManagers = slackChannelManagers(client, who.userId, logger);
       const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
       const quick = await within(answer, this.deferAfterMs);
-      if (quick) {
+      if (quick && !quick.file) {
         await ack(toSlackMessage(quick));
         return;
       }
-      // The store is slow: acknowledge inside Slack's 3 seconds with an empty ack (a response_url
-      // cannot replace a slash command's first answer, so none is sent), then answer through it.
+      // The store is slow, or a file must be uploaded first: acknowledge inside Slack's 3 seconds
+      // with an empty ack (a response_url cannot replace a slash command's first answer, so none
+      // is sent), then answer through it.
       await ack();
-      await respond(toSlackMessage(await answer));
+      await respond(await this.message(await answer, who.userId, client));
     });
 
     this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond, client }) => {
