@@ -103,7 +103,7 @@ async function schedulerFanOut(slack: RateLimitedSlack, dir: string): Promise<{ 
         );
   try {
     const wired = repositories(store, silentLogger, "UTC");
-    const { schedule, progress } = wired;
+    const { schedule, progress, standings } = wired;
     const now = () => new Date(slot.getTime() + 30_000);
     const core = new Core({ roadmaps: content.roadmaps, ...wired, logger: silentLogger, clock: now });
     const subscriptions: Subscription[] = channelIds.map((channelId) => ({
@@ -130,6 +130,7 @@ async function schedulerFanOut(slack: RateLimitedSlack, dir: string): Promise<{ 
       subscriptions: schedule.subscriptions,
       ledger: new PostLedger(store, silentLogger),
       progress,
+      standings,
       roadmaps: core,
       deliveries: [delivery],
       logger: silentLogger,

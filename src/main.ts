@@ -48,7 +48,7 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
   if (!content.ok) throw new ContentError(content.problems);
   const store = overrides.store ?? (await openStore(config.storeUrl, logger));
   const wired = repositories(store, logger, config.defaultZone);
-  const { progress, schedule } = wired;
+  const { progress, schedule, standings } = wired;
   const clock = overrides.clock ?? (() => new Date());
   const core = new Core({ roadmaps: content.roadmaps, ...wired, logger, clock });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
@@ -57,6 +57,7 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
       subscriptions: schedule.subscriptions,
       ledger: new PostLedger(store, logger),
       progress,
+      standings,
       roadmaps: core,
       deliveries,
       logger,

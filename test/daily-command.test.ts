@@ -132,6 +132,37 @@ describe("daily", () => {
   });
 });
 
+describe("daily leaderboard", () => {
+  it("GIVEN a channel with a daily topic THEN a manager turns the weekly recap on and off, status shows it, and daily on keeps it", async () => {
+    const { run, schedule } = await setup();
+    await run("daily on 09:30 weekdays");
+    const on = await run("daily leaderboard weekly");
+    expect(on.outcome).toBe("ok");
+    expect(on.private).toBe(false);
+    expect(textOf(on)).toContain("last week's top 5 in this channel");
+    expect((await schedule.subscriptions.get(id))?.recap).toBe("weekly");
+    expect(textOf(await run("daily status"))).toContain("Weekly leaderboard: on");
+    await run("daily on 10:00");
+    expect(await schedule.subscriptions.get(id)).toMatchObject({ recap: "weekly", time: { hour: 10, minute: 0 } });
+    expect(textOf(await run("daily leaderboard off"))).toContain("Weekly leaderboard off");
+    expect((await schedule.subscriptions.get(id))?.recap).toBeUndefined();
+    expect(textOf(await run("daily status"))).toContain("Weekly leaderboard: off");
+  });
+
+  it("GIVEN no daily topic, a member, or a wrong word THEN one clear error each and nothing changes", async () => {
+    const { run, schedule } = await setup();
+    const none = await run("daily leaderboard weekly");
+    expect(none.outcome).toBe("user-error");
+    expect(textOf(none)).toContain("this channel has none");
+    expect(textOf(none)).toContain("daily on 09:00");
+    await run("daily on");
+    const member_ = await run("daily leaderboard weekly", member);
+    expect(member_.outcome).toBe("user-error");
+    expect(textOf(await run("daily leaderboard monthly"))).toContain("`weekly` or `off`");
+    expect((await schedule.subscriptions.get(id))?.recap).toBeUndefined();
+  });
+});
+
 describe("remind", () => {
   const person: Who = { platform: "test", userId: "U-rem", displayName: "Rem", teamId: "T1", channelId: "C1" };
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import { DeliveryError } from "../src/schedule/delivery.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
-import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { channelSubscriptionId, reminderId, type Subscription } from "../src/schedule/subscription.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
@@ -23,12 +22,13 @@ async function schedulerOn(
   options: { instance?: string; clock: () => Date; delivery?: RecordingDelivery },
 ) {
   const { core } = await makeCore({ store, now: options.clock });
-  const schedule = scheduleContext(store, silentLogger, "UTC");
+  const { schedule, progress, standings } = repositories(store, silentLogger, "UTC");
   const delivery = options.delivery ?? new RecordingDelivery();
   const scheduler = new DailyScheduler({
     subscriptions: schedule.subscriptions,
     ledger: new PostLedger(store, silentLogger),
-    progress: new ProgressRepository(store, silentLogger),
+    progress,
+    standings,
     roadmaps: core,
     deliveries: [delivery],
     logger: silentLogger,
@@ -188,6 +188,59 @@ describe("DailyScheduler", () => {
     await scheduler.tick();
     expect(delivery.sent.map((post) => post.key)).toEqual(["c1@2026-03-02"]);
     expect((await subscriptions.state("c1")).failedDays).toBe(0);
+  });
+
+  it("GIVEN the weekly recap THEN the week's first post is followed by last week's channel top 5 with names, once, and only in that week", async () => {
+    const time = steppable("2026-03-04T12:00:00Z"); // Wednesday of ISO week 10
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions, core } = await schedulerOn(store, { clock: time.clock });
+    const inChannel = (userId: string, displayName: string, channelId = "C1") =>
+      ({ platform: "test", userId, displayName, teamId: "T1", channelId }) as const;
+    const topics = core.defaultRoadmap.topics.filter((topic) => topic.level === "required");
+    for (const [who, count] of [
+      [inChannel("U-ann", "Ann"), 2],
+      [inChannel("U-ben", "Ben <!channel>"), 1],
+      [inChannel("U-elsewhere", "Eve", "C2"), 3],
+    ] as const) {
+      for (const topic of topics.slice(0, count)) await core.handle({ text: `done ${topic.id}`, who });
+    }
+    await subscriptions.put(
+      channelSubscription({ id: "c1", channelId: "C1", weekdays: [2, 4], recap: "weekly" }),
+      channelSubscription({ id: "c2", channelId: "C2", weekdays: [2, 4] }),
+    );
+    for (const at of ticks("2026-03-09T00:00:00Z", "2026-03-13T23:50:00Z", 30)) {
+      time.set(at);
+      await scheduler.tick();
+    }
+    // Tuesday 10 March is C1's first post of week 11; Thursday's comes alone; C2 has no recap.
+    // Channels post concurrently, so the order across channels is not fixed.
+    const sent = delivery.sent
+      .map((post) => [post.key, post.title])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+    expect(sent).toEqual([
+      ["c1@2026-03-10", `Today's topic: ${core.defaultRoadmap.topics[0]?.title}`],
+      ["c1@2026-03-10/recap", "Last week's leaderboard in this channel"],
+      ["c1@2026-03-12", `Today's topic: ${core.defaultRoadmap.topics[1]?.title}`],
+      ["c2@2026-03-10", `Today's topic: ${core.defaultRoadmap.topics[0]?.title}`],
+      ["c2@2026-03-12", `Today's topic: ${core.defaultRoadmap.topics[1]?.title}`],
+    ]);
+    const recapIndex = delivery.sent.findIndex((post) => post.key.endsWith("/recap"));
+    const recap = delivery.sent[recapIndex]?.text ?? "";
+    expect(recap).toContain("1. Ann · 6 pts\n2. Ben <!channel> · 3 pts");
+    expect(recap).toContain("2 people · 9 pts in total");
+    expect(recap).not.toContain("Eve");
+    expect(delivery.sent[recapIndex]?.target).toEqual(
+      delivery.sent.find((post) => post.key === "c1@2026-03-10")?.target,
+    );
+  });
+
+  it("GIVEN the weekly recap and nobody on last week's board THEN no recap is posted", async () => {
+    const time = steppable("2026-03-09T09:01:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, delivery, subscriptions } = await schedulerOn(store, { clock: time.clock });
+    await subscriptions.put(channelSubscription({ id: "c1", channelId: "C1", recap: "weekly" }));
+    await scheduler.tick();
+    expect(delivery.sent.map((post) => post.key)).toEqual(["c1@2026-03-09"]);
   });
 
   it("GIVEN a reminder THEN the person gets their own next topic once a day, with their streak when today is not counted yet", async () => {

@@ -2,6 +2,7 @@ import type { Core } from "../core/core.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RoadmapLookup } from "../core/lookup.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
+import type { Standings } from "../progress/standings.ts";
 import { streakOf } from "../progress/streak.ts";
 import { nextTopic } from "../progress/summary.ts";
 import { afterPost, channelPostReply, pausedNotice, planChannelPost, reminderReply } from "./daily-posts.ts";
@@ -12,6 +13,7 @@ import { type Failure, runDue, type ScheduledPost, SettledSlots, type TickReport
 import type { DueSlot } from "./slots.ts";
 import type { Subscription } from "./subscription.ts";
 import type { SubscriptionRepository } from "./subscription-repository.ts";
+import { isFirstPostOfWeek, weeklyRecapReply } from "./weekly-recap.ts";
 
 /** Failed scheduled days in a row after which a subscription pauses and its owner is told. */
 export const pauseAfterFailedDays = 3;
@@ -20,6 +22,8 @@ export interface DailySchedulerDeps {
   subscriptions: SubscriptionRepository;
   ledger: PostLedger;
   progress: ProgressRepository;
+  /** Leaderboards, for a channel's weekly recap. */
+  standings: Standings;
   /** The loaded roadmaps and their lookups (the core's). */
   roadmaps: Pick<Core, "roadmaps" | "lookup">;
   /** One per platform this process posts to; subscriptions of other platforms are left to others. */
@@ -119,7 +123,33 @@ export class DailyScheduler {
     await this.deps.subscriptions.updateState(subscription.id, (current) =>
       afterPost(current, plan, { date: slot.date, at: now, ref, catchUp: slot.catchUp }),
     );
+    if (subscription.recap === "weekly" && isFirstPostOfWeek(slot.date, subscription.weekdays)) {
+      await this.postRecap(subscription, delivery, lookup, slot.date, key);
+    }
     return ref;
+  }
+
+  /**
+   * The weekly leaderboard, after the week's first daily post and under the same claim, so it goes
+   * out once. Its failure is logged, not retried: the daily post it follows did go out.
+   */
+  private async postRecap(
+    subscription: Subscription,
+    delivery: Delivery,
+    lookup: RoadmapLookup,
+    date: string,
+    key: string,
+  ): Promise<void> {
+    try {
+      const recap = await weeklyRecapReply(this.deps.standings, lookup, subscription, date);
+      if (!recap) return;
+      await delivery.postToChannel(
+        { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), channelId: subscription.channelId ?? "" },
+        { reply: recap, key: `${key}/recap` },
+      );
+    } catch (error) {
+      this.deps.logger.warn({ err: error, subscription: subscription.id, date }, "weekly leaderboard recap failed");
+    }
   }
 
   /** Records the error for `daily status`; the third failed day in a row pauses and tells the owner. */

@@ -77,14 +77,23 @@ export class SubscriptionRepository {
 
   /** Marks a subscription paused (it is skipped until turned on again); false when it is gone. */
   async pause(id: string, reason: string, at: Date): Promise<boolean> {
-    let found = false;
+    const paused = await this.update(id, (subscription) => ({
+      ...subscription,
+      paused: { at: at.toISOString(), reason },
+    }));
+    return paused !== undefined;
+  }
+
+  /** Changes one subscription in the index, under its lock; undefined when it is gone. */
+  async update(id: string, edit: (subscription: Subscription) => Subscription): Promise<Subscription | undefined> {
+    let updated: Subscription | undefined;
     await this.change((entries) => {
       const subscription = entries.get(id);
       if (!subscription) return;
-      found = true;
-      entries.set(id, { ...subscription, paused: { at: at.toISOString(), reason } });
+      updated = edit(subscription);
+      entries.set(id, updated);
     });
-    return found;
+    return updated;
   }
 
   async state(id: string): Promise<SubscriptionState> {

@@ -25,6 +25,8 @@ export const subscriptionSchema = z.object({
   weekdays: z.array(z.number().int().min(1).max(7)).min(1),
   track: z.enum(["all", "required"]),
   createdAt: z.iso.datetime(),
+  /** Channels only: "weekly" also posts last week's channel leaderboard with the week's first post. */
+  recap: z.enum(["weekly"]).optional(),
   /** Set after three failed days in a row; nothing is posted until someone turns it on again. */
   paused: z.object({ at: z.iso.datetime(), reason: z.string() }).optional(),
 });

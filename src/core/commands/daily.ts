@@ -41,6 +41,7 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
     zone,
     weekdays,
     track,
+    ...(before?.recap ? { recap: before.recap } : {}),
     createdAt: before?.createdAt ?? now.toISOString(),
   };
   // Turning it on again clears a pause, and with it the count of failed days that caused it.
@@ -91,6 +92,37 @@ async function turnOff(context: CommandContext): Promise<Reply> {
   );
 }
 
+/** `daily leaderboard weekly|off`: last week's channel leaderboard with the week's first daily post. */
+async function recap(context: CommandContext, words: string[]): Promise<Reply> {
+  const { who, schedule, lookup } = context;
+  const channelId = requireChannel(context);
+  const choice = words.join(" ").toLowerCase();
+  if (choice !== "weekly" && choice !== "off") {
+    throw new UserError(
+      "daily.recap-choice",
+      "`daily leaderboard` takes `weekly` or `off`.",
+      `Type \`${lookup.command("daily leaderboard weekly")}\` or \`${lookup.command("daily leaderboard off")}\`.`,
+    );
+  }
+  await requireChannelManager(context, "change this channel's weekly leaderboard");
+  const id = channelSubscriptionId(who.platform, who.teamId, channelId);
+  const updated = await schedule.subscriptions.update(id, ({ recap: _before, ...subscription }) =>
+    choice === "weekly" ? { ...subscription, recap: "weekly" } : subscription,
+  );
+  if (!updated) {
+    throw new UserError(
+      "daily.recap-needs-daily",
+      "The weekly leaderboard goes out with this channel's daily topic, and this channel has none.",
+      `Start one with \`${lookup.command("daily on 09:00")}\`, then type \`${lookup.command("daily leaderboard weekly")}\`.`,
+    );
+  }
+  const text =
+    choice === "weekly"
+      ? `Weekly leaderboard on: the week's first daily post (${describeSchedule(updated)}) is followed by last week's top 5 in this channel.`
+      : "Weekly leaderboard off for this channel; the daily topic goes on as before.";
+  return reply([{ type: "text", text }], { private: false });
+}
+
 async function status(context: CommandContext): Promise<Reply> {
   const { who, schedule, now, lookup } = context;
   const channelId = requireChannel(context);
@@ -133,6 +165,7 @@ async function status(context: CommandContext): Promise<Reply> {
         { label: "Position", value: position },
         { label: "Last post", value: last },
         { label: "Last error", value: error },
+        { label: "Weekly leaderboard", value: subscription.recap === "weekly" ? "on" : "off" },
       ],
     },
   ];
@@ -179,9 +212,10 @@ async function preview(context: CommandContext): Promise<Reply> {
 
 export default {
   name: "daily",
-  summary: "A topic a day in this channel: daily on [HH:MM] [zone] [days] [required|all], off, status",
+  summary:
+    "A topic a day in this channel: daily on [HH:MM] [zone] [days] [required|all], off, status, leaderboard weekly|off",
   argument: {
-    name: "on|off|status|preview",
+    name: "on|off|status|preview|leaderboard",
     description: "What to do with this channel's daily topic",
     required: false,
     kind: "text",
@@ -201,7 +235,16 @@ export default {
     { name: "off", summary: "Stop this channel's daily topic (channel managers only)" },
     { name: "status", summary: "When the next post comes, the last post and the last error" },
     { name: "preview", summary: "Show the next post, only to you" },
+    {
+      name: "leaderboard",
+      summary: "weekly: post last week's channel top 5 with the week's first daily post; off: stop it",
+    },
   ],
   run: (context) =>
-    runMode(context, { on: turnOn, off: turnOff, status, preview }, "status", "daily on 09:30 Europe/Berlin"),
+    runMode(
+      context,
+      { on: turnOn, off: turnOff, status, preview, leaderboard: recap },
+      "status",
+      "daily on 09:30 Europe/Berlin",
+    ),
 } satisfies Command;
