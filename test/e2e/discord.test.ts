@@ -127,6 +127,22 @@ describe("Discord through the real discord.js", () => {
     expect(limitsOf(search.data)).toEqual([]);
   });
 
+  it("GIVEN people marking topics in a channel THEN its leaderboard ranks them by display name and points, pinging no one", async () => {
+    const dee = { id: "1290000000000000911", username: "dee", global_name: "@everyone dee" };
+    const ann = { id: "1290000000000000912", username: "ann", global_name: `<@${dee.id}> ann` };
+    const where = { channelId: "1290000000000000999" };
+    const done = (user: typeof dee, topic: string) =>
+      slash("done", { name: "topic", type: 3, value: topic }, { user, ...where });
+    await done(dee, "argocd-architecture");
+    await done(ann, "applicationsets");
+    await done(ann, "argocd-rbac-sso");
+    const body = await slash("leaderboard", { name: "board", type: 3, value: "all channel" }, { user: dee, ...where });
+    expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+    expect(body.data?.flags).toBe(64);
+    expect(embedText(body.data)).toContain(`1. <@${dee.id}> ann · 5 pts\n2. @everyone dee · 3 pts (you)`);
+    expect(limitsOf(body.data)).toEqual([]);
+  });
+
   it("GIVEN @everyone and a role mention typed as a topic THEN the reply pings no one", async () => {
     const body = await slash("topic", { name: "topic", type: 3, value: "@everyone <@&123456789012345678>" });
     expect(body.data?.allowed_mentions).toEqual({ parse: [] });

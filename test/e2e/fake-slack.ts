@@ -436,6 +436,8 @@ export const slashCommandBody = (fields: {
   /** Where the command was typed; a DM is channel "D…" named "directmessage". */
   channelId?: string;
   channelName?: string;
+  /** The legacy user name Slack sends with a command (default "alice"). */
+  userName?: string;
 }) =>
   new URLSearchParams({
     token: "legacy-token",
@@ -444,7 +446,7 @@ export const slashCommandBody = (fields: {
     channel_id: fields.channelId ?? "C0TEST",
     channel_name: fields.channelName ?? "learning",
     user_id: fields.user ?? "U0ALICE",
-    user_name: "alice",
+    user_name: fields.userName ?? "alice",
     command: "/roadmap",
     text: fields.text,
     api_app_id: "A0TEST",

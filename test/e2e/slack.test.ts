@@ -135,6 +135,34 @@ describe("Slack over HTTP, through the real Bolt", () => {
     expect(messageText((await slash(bot, "progress", "U0TAMPER")).json())).toContain("0/112");
   });
 
+  it("GIVEN people marking topics in a channel THEN its leaderboard ranks them by points with their names escaped, pinging nobody", async () => {
+    const inChannel = async (text: string, user: string, userName: string) => {
+      const response = await postSigned(
+        `${bot.url}/slack/events`,
+        slashCommandBody({
+          text,
+          user,
+          userName,
+          channelId: "C0BOARD",
+          responseUrl: fake.responseUrl(nextResponseId()),
+        }),
+        { secret },
+      );
+      expect(response.status).toBe(200);
+      return response.json() as Promise<SlackResponse>;
+    };
+    await inChannel("done argocd-architecture", "U0LEAD1", "<!channel> dee");
+    await inChannel("done applicationsets", "U0LEAD2", "<@U0ALICE> ann");
+    await inChannel("done argocd-rbac-sso", "U0LEAD2", "<@U0ALICE> ann");
+    const board = await inChannel("leaderboard all channel", "U0LEAD1", "<!channel> dee");
+    expect(board.response_type).toBe("ephemeral");
+    const text = messageText(board);
+    expect(text).toMatch(/1\. &lt;@U0ALICE&gt; ann · 5 pts\n2\. &lt;!channel&gt; dee · 3 pts \(you\)/);
+    expect(text).not.toContain("<!channel>");
+    expect(text).not.toContain("<@U0ALICE>");
+    expect(JSON.stringify(board)).not.toContain('"link_names"');
+  });
+
   it("GIVEN Share in channel THEN the same answer is posted for everyone", async () => {
     const shared = await click(bot, "roadmap.share", "stage 17", "U0SHARE");
     expect(shared.response_type).toBe("in_channel");
