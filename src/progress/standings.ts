@@ -7,6 +7,7 @@ import type { BoardRef } from "../store/keys.ts";
 import { boardId, parseBoardId } from "../store/keys.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { BoardRepository, Standing } from "./board-repository.ts";
+import { namedTop } from "./board-view.ts";
 import type { Person, UserProgress } from "./model.ts";
 import { newProfile, type PeopleRepository, type Profile } from "./people.ts";
 import { kindOfPeriod, type PeriodKind, periodKinds, periodOf } from "./periods.ts";
@@ -69,12 +70,21 @@ export class Standings {
     const known = await this.people.get(who);
     if (known && !needsUpdate(known, who)) return;
     await this.people.withLock(who, async () => {
-      const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
+      const stored = await this.people.get(who);
+      const profile = structuredClone(stored ?? newProfile(now));
+      // Someone first seen here may have progress from before profiles existed: find it once, so
+      // their points reach the boards they join.
+      if (!stored) profile.roadmaps = await this.roadmapsWithProgress(who, roadmaps);
       const joined = join(profile, who);
       if (who.displayName) profile.name = who.displayName.slice(0, 200);
       if (joined.length > 0) await this.syncScopes(who, profile, roadmaps, joined, now);
       await this.people.save(who, profile);
     });
+  }
+
+  private async roadmapsWithProgress(who: Person, roadmaps: readonly Roadmap[]): Promise<string[]> {
+    const progress = await Promise.all(roadmaps.map((roadmap) => this.deps.progress.load(roadmap, who)));
+    return roadmaps.filter((_, index) => (progress[index]?.topics.size ?? 0) > 0).map((roadmap) => roadmap.id);
   }
 
   /** Runs a progress change and moves the person on every board it affects, under their lock. */
@@ -85,10 +95,13 @@ export class Standings {
       const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
       if (!profile.roadmaps.includes(roadmap.id)) profile.roadmaps.push(roadmap.id);
       const boards = await this.currentBoards(who, profile, roadmap, now);
-      // Undoing a topic done in an earlier week or month takes the points back there too.
+      // Undoing a topic done in an earlier week or month takes the points back there too: only
+      // from boards the person is on, so an old board of a scope joined since gains nobody.
       if (change.previous?.status === "done") {
         const doneAt = Date.parse(change.previous.since);
-        for (const board of await this.currentBoards(who, profile, roadmap, new Date(doneAt))) boards.push(board);
+        for (const board of await this.currentBoards(who, profile, roadmap, new Date(doneAt))) {
+          if (profile.places[boardId(board)]) boards.push(board);
+        }
       }
       await this.sync(who, profile, roadmap, change.progress, boards);
       await this.people.save(who, profile);
@@ -128,16 +141,12 @@ export class Standings {
       period,
     };
     const id = boardId(ref);
-    const [{ standings, total, members }, profile] = await Promise.all([
-      this.boards.top(id, limit),
+    const [board, profile] = await Promise.all([
+      namedTop(this.boards, this.people, who.platform, id, limit),
       this.people.get(who),
     ]);
-    const names = await Promise.all(standings.map((standing) => this.people.get({ ...who, userId: standing.userId })));
-    const top = standings.map((standing, index) => ({
-      ...standing,
-      name: names[index]?.name ?? "someone",
-      me: standing.userId === who.userId,
-    }));
+    const { total, members } = board;
+    const top = board.top.map((standing) => ({ ...standing, me: standing.userId === who.userId }));
     const place = profile?.places[id];
     const rank = place && !top.some((line) => line.me) ? await this.boards.rank(id, who.userId, place) : undefined;
     return {
@@ -163,7 +172,8 @@ export class Standings {
     return reminder?.zone ?? (who.teamId ? this.teamZone(who.platform, who.teamId) : this.deps.defaultZone);
   }
 
-  private async teamZone(platform: string, teamId: string): Promise<string> {
+  /** The zone a team's weeks and months follow. */
+  async teamZone(platform: string, teamId: string): Promise<string> {
     return (await this.deps.teams.get(platform, teamId)).zone ?? this.deps.defaultZone;
   }
 

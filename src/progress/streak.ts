@@ -4,17 +4,20 @@ import type { UserProgress } from "./model.ts";
 /** Study before this local hour counts for the day before: a late night still belongs to that day. */
 export const dayStartsAtHour = 4;
 
-/** The study day an instant belongs to, in a zone ("2026-03-02"). */
-export function studyDay(instant: number, zone: string): string {
-  const local = localParts(instant - dayStartsAtHour * 3_600_000, zone);
-  return isoDate(local);
-}
-
 const previousDay = (date: string): string => {
   const day = new Date(`${date}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() - 1);
   return day.toISOString().slice(0, 10);
 };
+
+/**
+ * The study day an instant belongs to, in a zone ("2026-03-02"). Read from the local clock, not
+ * by shifting the instant 4 hours back: on a night the clocks change, those differ by an hour.
+ */
+export function studyDay(instant: number, zone: string): string {
+  const local = localParts(instant, zone);
+  return local.hour < dayStartsAtHour ? previousDay(isoDate(local)) : isoDate(local);
+}
 
 export interface Streak {
   /** Study days in a row, ending today or yesterday (0 when neither was a study day). */

@@ -23,7 +23,8 @@ export function isFirstPostOfWeek(date: string, weekdays: readonly number[]): bo
 
 /**
  * Last week's leaderboard for the channel of a subscription, or undefined when it has nobody on it
- * (a recap of nobody is noise). The week before the post's local date, as the team's boards count weeks.
+ * (a recap of nobody is noise). The ISO week before the post's local date; the team's boards
+ * count weeks in the team's zone, which the footer names.
  */
 export async function weeklyRecapReply(
   standings: Standings,
@@ -44,10 +45,11 @@ export async function weeklyRecapReply(
   const board = await namedTop(standings.boards, standings.people, subscription.platform, id, recapSize);
   if (board.members === 0) return undefined;
   const top = board.top.map((line) => ({ ...line, me: false }));
+  const zone = await standings.teamZone(subscription.platform, subscription.teamId);
   return reply(
     [
       ...boardBlocks(
-        { period, zone: subscription.zone, top, hidden: false, total: board.total, members: board.members },
+        { period, zone, top, hidden: false, total: board.total, members: board.members },
         "Last week's leaderboard in this channel",
       ),
       {
