@@ -4,7 +4,7 @@ import { reminderId, type Subscription } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
-import type { UserProgress } from "./model.ts";
+import { emptyProgress, type UserProgress } from "./model.ts";
 import type { ProgressRepository } from "./progress-repository.ts";
 import type { Standings } from "./standings.ts";
 
@@ -27,13 +27,17 @@ export class PersonalData {
 
   /** Everything stored about the person, as one JSON-ready document. */
   async export(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<Record<string, unknown>> {
-    const { standings, subscriptions } = this.deps;
+    const { standings, subscriptions, store } = this.deps;
     const profile = await standings.people.get(who);
     const ids = roadmapIds(roadmaps, profile?.roadmaps ?? []);
-    const progress = Object.fromEntries(
-      await Promise.all(ids.map(async (id) => [id, records(await this.deps.progress.load({ id }, who))] as const)),
-    );
-    const reminder = await subscriptions.get(reminderId(who.platform, who.userId));
+    const loaded = await Promise.all(ids.map((id) => this.deps.progress.load({ id }, who)));
+    const progress = Object.fromEntries(ids.map((id, index) => [id, records(loaded[index] ?? emptyProgress)]));
+    const id = reminderId(who.platform, who.userId);
+    const reminder = await subscriptions.get(id);
+    // `remind off` keeps the state (turning it on again continues from it): it is theirs until forget-me.
+    const stateKept = (await store.get(keys.subscriptionState(id))) !== undefined;
+    const state = await subscriptions.state(id);
+    const ledger = await this.reminderLedger(id, ledgerDates(now, profile?.firstSeen, reminder, loaded));
     const channels = [...(await subscriptions.all()).values()].filter(
       (subscription) =>
         subscription.kind === "channel" && subscription.platform === who.platform && subscription.userId === who.userId,
@@ -55,9 +59,25 @@ export class PersonalData {
       progress,
       streak,
       leaderboards: profile ? standings.placesOf(profile).map(({ board, points }) => ({ ...board, points })) : [],
-      reminder: reminder ? { ...reminder, state: await subscriptions.state(reminder.id) } : null,
+      reminder: reminder ? { ...reminder, state } : null,
+      ...(!reminder && stateKept ? { reminderTurnedOff: { id, state } } : {}),
+      reminderLog: ledger,
       dailyTopicsYouSetUp: channels.map(describeChannel),
     };
+  }
+
+  /** The reminder's ledger entries (one per local date it ran), read by date like forget deletes them. */
+  private async reminderLedger(id: string, dates: readonly string[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < dates.length; i += 100) {
+      const batch = dates.slice(i, i + 100);
+      const entries = await Promise.all(batch.map((date) => this.deps.store.get(keys.postLedger(id, date))));
+      entries.forEach((entry, index) => {
+        if (entry !== undefined && entry !== null && typeof entry === "object")
+          found.push({ date: batch[index], ...entry });
+      });
+    }
+    return found;
   }
 
   /**
@@ -78,8 +98,7 @@ export class PersonalData {
       const id = reminderId(who.platform, who.userId);
       await subscriptions.deleteState(id);
       // The reminder's ledger has one key per local date it ran; they are found by date, not by a scan.
-      const since = earliest(now, profile?.firstSeen, reminder, loaded);
-      const dates = datesBetween(since - 2 * dayMs, now.getTime() + 2 * dayMs);
+      const dates = ledgerDates(now, profile?.firstSeen, reminder, loaded);
       for (let i = 0; i < dates.length; i += 100) {
         await Promise.all(dates.slice(i, i + 100).map((date) => store.delete(keys.postLedger(id, date))));
       }
@@ -116,6 +135,14 @@ function earliest(
   for (const one of progress) for (const record of one.topics.values()) instants.push(Date.parse(record.since));
   return Math.min(...instants);
 }
+
+/** Every local date (in any zone) the person's reminder can have a ledger entry for. */
+const ledgerDates = (
+  now: Date,
+  firstSeen: string | undefined,
+  reminder: Subscription | undefined,
+  progress: UserProgress[],
+): string[] => datesBetween(earliest(now, firstSeen, reminder, progress) - 2 * dayMs, now.getTime() + 2 * dayMs);
 
 /** Every UTC calendar date from one instant to another: a superset of the local dates in any zone. */
 function datesBetween(from: number, to: number): string[] {

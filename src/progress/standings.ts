@@ -71,6 +71,8 @@ export class Standings {
     if (known && !needsUpdate(known, who)) return;
     await this.people.withLock(who, async () => {
       const stored = await this.people.get(who);
+      // Another command of theirs may have made the same change while this one waited.
+      if (stored && !needsUpdate(stored, who)) return;
       const profile = structuredClone(stored ?? newProfile(now));
       // Someone first seen here may have progress from before profiles existed: find it once, so
       // their points reach the boards they join.
