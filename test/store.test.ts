@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
 import { CachedStore } from "../src/store/cached-store.ts";
@@ -8,6 +10,8 @@ import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import { StoreError } from "../src/store/store.ts";
 import { storeContract } from "./contract/store.contract.ts";
 import { redisTestUrl, serviceAvailable } from "./services.ts";
+
+const run = promisify(execFile);
 
 const sqliteDir = mkdtempSync(path.join(tmpdir(), "roadmap-bot-store-"));
 const sqliteFile = path.join(sqliteDir, "nested", "store.sqlite");
@@ -104,5 +108,27 @@ describe("openStore", () => {
     await expect(openStore("mongodb://x", silentLogger)).rejects.toThrow(
       'Cannot open STORE_URL=mongodb://x: unsupported scheme "mongodb": use sqlite://PATH or redis://HOST:PORT',
     );
+  });
+
+  it("GIVEN a Redis URL nothing answers on THEN opening fails with a message naming STORE_URL", async () => {
+    await expect(openStore("redis://127.0.0.1:1/0", silentLogger)).rejects.toThrow(
+      "Cannot open STORE_URL=redis://127.0.0.1:1/0: Redis did not answer within 3000 ms",
+    );
+  });
+
+  it("GIVEN Redis opened and closed THEN no timer of it is left to keep a one-shot process alive", async () => {
+    if (!(await serviceAvailable("Redis", 6379))) return;
+    // A fresh process has no timers of its own, so whatever is left after close is the store's.
+    const script = `
+      import { openStore } from "./src/store/open-store.ts";
+      import { silentLogger } from "./src/core/logger.ts";
+      const store = await openStore(${JSON.stringify(redisTestUrl)}, silentLogger);
+      await store.get("startup-probe");
+      await store.close();
+      console.log(JSON.stringify(process.getActiveResourcesInfo()));`;
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+    });
+    expect(JSON.parse(stdout)).not.toContain("Timeout");
   });
 });

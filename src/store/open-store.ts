@@ -28,7 +28,7 @@ export async function openStore(url: string, logger: Logger): Promise<Store> {
   let store: Store;
   try {
     if (scheme === "sqlite") store = await openSqlite(url.slice("sqlite://".length), logger);
-    else if (scheme === "redis" || scheme === "rediss") store = openRedis(url, logger);
+    else if (scheme === "redis" || scheme === "rediss") store = await openRedis(url, logger);
     else throw new Error(`unsupported scheme "${scheme}": use sqlite://PATH or redis://HOST:PORT`);
   } catch (error) {
     throw new StoreError(`Cannot open STORE_URL=${redactUrl(url)}: ${reason(error)}`, { cause: error });
@@ -64,16 +64,40 @@ async function openSqlite(file: string, logger: Logger): Promise<Store> {
   return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
 }
 
-function openRedis(url: string, logger: Logger): Store {
+/** How long the first connection to Redis may take before startup fails. */
+const redisConnectMs = 3_000;
+
+async function openRedis(url: string, logger: Logger): Promise<Store> {
+  // No `connectionTimeout` for keyv: its timer is never cleared, so every process (a one-shot
+  // `ask` too) lived 3 s past its work. The first connect is bounded here instead.
   const redis = new KeyvRedis(
     {
       url,
-      socket: { connectTimeout: 3_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
+      socket: {
+        connectTimeout: redisConnectMs,
+        reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000),
+      },
     },
-    { throwOnConnectError: true, connectionTimeout: 3_000 },
+    { throwOnConnectError: true },
   );
+  await connectWithin(redis, redisConnectMs);
   const lock = new RedisLock(redis.client as unknown as LockClient, `${namespace}:lock:`);
   return new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger, (key, fn) =>
     lock.run(key, fn),
   );
+}
+
+async function connectWithin(redis: KeyvRedis<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([redis.getClient(), timeout]);
+  } catch (error) {
+    await redis.disconnect(true).catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
