@@ -230,5 +230,7 @@ describe("roadmap-bot ask processes sharing Redis", async () => {
       const { stdout } = await cli(["ask", "progress", "--user", user], env);
       expect(stdout).toContain("12/112");
     },
+    // Twelve Node processes starting at once on two cores, beside the rest of the suite.
+    90_000,
   );
 });
