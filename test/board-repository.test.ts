@@ -134,43 +134,54 @@ describe("BoardRepository: moving people", () => {
 });
 
 describe("BoardRepository: pages", () => {
-  it(`GIVEN 450 people on the same points THEN pages roll over at ${pageSize} and every rank stays exact`, async () => {
+  it(`GIVEN two and a half pages of people on the same points THEN pages roll over at ${pageSize} and every rank stays exact`, async () => {
     const { boards, move, places, order } = makeBoards();
-    const ids = Array.from({ length: 450 }, (_, i) => `u${String(i).padStart(3, "0")}`);
-    for (const id of ids) await move(id, 4);
+    const size = 2 * pageSize + pageSize / 2;
+    const ids = Array.from({ length: size }, (_, i) => `u${String(i).padStart(4, "0")}`);
+    const id = (index: number) => ids[index] as string;
+    const rankOf = (who: string) => boards.rank(boardId, who, places.get(who) as BoardPlace);
+    for (const who of ids) await move(who, 4);
 
-    expect(places.get("u000")).toEqual({ points: 4, page: 0 });
-    expect(places.get("u199")).toEqual({ points: 4, page: 0 });
-    expect(places.get("u200")).toEqual({ points: 4, page: 1 });
-    expect(places.get("u399")).toEqual({ points: 4, page: 1 });
-    expect(places.get("u400")).toEqual({ points: 4, page: 2 });
-    expect(await boards.totals(boardId)).toEqual({ total: 1_800, members: 450 });
+    for (const [index, page] of [
+      [0, 0],
+      [pageSize - 1, 0],
+      [pageSize, 1],
+      [2 * pageSize - 1, 1],
+      [2 * pageSize, 2],
+    ] as const) {
+      expect(places.get(id(index))).toEqual({ points: 4, page });
+    }
+    expect(await boards.totals(boardId)).toEqual({ total: 4 * size, members: size });
     expect(await order()).toEqual(ids);
-    for (const index of [0, 199, 200, 201, 399, 400, 449]) {
-      const id = ids[index] as string;
-      expect(await boards.rank(boardId, id, places.get(id) as BoardPlace)).toBe(index + 1);
+    for (const index of [0, pageSize - 1, pageSize, pageSize + 1, 2 * pageSize - 1, 2 * pageSize, size - 1]) {
+      expect(await rankOf(id(index))).toBe(index + 1);
     }
 
     // Someone from the middle page climbs: everyone behind them on 4 pts moves up one.
-    await move("u250", 5);
-    expect(await boards.rank(boardId, "u250", places.get("u250") as BoardPlace)).toBe(1);
-    expect(await boards.rank(boardId, "u249", places.get("u249") as BoardPlace)).toBe(251);
-    expect(await boards.rank(boardId, "u251", places.get("u251") as BoardPlace)).toBe(252);
-    expect(await boards.rank(boardId, "u449", places.get("u449") as BoardPlace)).toBe(450);
+    const middle = pageSize + pageSize / 2;
+    await move(id(middle), 5);
+    expect(await rankOf(id(middle))).toBe(1);
+    expect(await rankOf(id(middle - 1))).toBe(middle + 1);
+    expect(await rankOf(id(middle + 1))).toBe(middle + 2);
+    expect(await rankOf(id(size - 1))).toBe(size);
 
     // The whole first page leaves: the rest keep their order, and the ranks close up.
-    for (const id of ids.slice(0, 200)) await move(id, 0);
-    expect(await boards.totals(boardId)).toEqual({ total: 249 * 4 + 5, members: 250 });
-    expect(await boards.rank(boardId, "u200", places.get("u200") as BoardPlace)).toBe(2);
-    expect(await boards.rank(boardId, "u449", places.get("u449") as BoardPlace)).toBe(250);
+    for (const who of ids.slice(0, pageSize)) await move(who, 0);
+    expect(await boards.totals(boardId)).toEqual({ total: (size - pageSize - 1) * 4 + 5, members: size - pageSize });
+    expect(await rankOf(id(pageSize))).toBe(2);
+    expect(await rankOf(id(size - 1))).toBe(size - pageSize);
 
     // Newcomers join behind everyone already there; the last page fills before a new one starts.
     await move("late-1", 4);
     expect(places.get("late-1")).toEqual({ points: 4, page: 2 });
-    expect(await boards.rank(boardId, "late-1", places.get("late-1") as BoardPlace)).toBe(251);
-    const expected = ["u250", ...ids.slice(200).filter((id) => id !== "u250"), "late-1"];
+    expect(await rankOf("late-1")).toBe(size - pageSize + 1);
+    const expected = [id(middle), ...ids.slice(pageSize).filter((who) => who !== id(middle)), "late-1"];
     expect(await order()).toEqual(expected);
-    expect((await boards.top(boardId, 3)).standings.map((s) => s.userId)).toEqual(["u250", "u200", "u201"]);
+    expect((await boards.top(boardId, 3)).standings.map((s) => s.userId)).toEqual([
+      id(middle),
+      id(pageSize),
+      id(pageSize + 1),
+    ]);
   });
 
   it("GIVEN the last page empties THEN the next newcomer reuses it and no old member reappears", async () => {

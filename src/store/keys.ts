@@ -42,8 +42,10 @@ export const keys = {
   teamSettings: (platform: string, teamId: string): string => `team:${part(platform)}:${part(teamId)}`,
   /** Who a person is to the bot: name, privacy choice, teams and channels, leaderboard places. */
   person: (person: Person): string => `person:${part(person.platform)}:${part(person.userId)}`,
-  /** A leaderboard's totals and the shape of its point buckets (board ids are built by boardId). */
+  /** A leaderboard's totals and how many people hold each number of points (board ids are built by boardId). */
   board: (boardId: string): string => `board:${boardId}`,
+  /** How many people are on each page of the people holding some number of points on a board. */
+  boardBucket: (boardId: string, points: number): string => `board-bucket:${boardId}:${points}`,
   /** One page of the people holding some number of points on a board, in the order they got there. */
   boardPage: (boardId: string, points: number, page: number): string => `board-page:${boardId}:${points}:${page}`,
   /** The hash of the Discord command data last registered, per application and guild ("global"). */
