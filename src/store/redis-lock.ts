@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { bounded, networkTimeoutMs } from "./bounded.ts";
 import { StoreError } from "./store.ts";
 
 /** The two Redis commands the lock needs; node-redis clients (single, cluster, sentinel) have both. */
@@ -25,13 +26,15 @@ export interface RedisLockOptions {
 /**
  * A lock shared by every process on one Redis: `SET key token NX PX ttl`, released by its owner
  * only. It serializes read-modify-write cycles that keyv cannot make atomic. Not a fencing lock:
- * work must finish well inside the TTL (ours is one read and one write).
+ * work must finish well inside the TTL (ours is a few reads and writes). A busy lock is waited for
+ * up to 15 s, since one person's commands from several processes queue behind each other; an
+ * unreachable Redis fails each attempt within 2 s instead.
  */
 export class RedisLock {
   constructor(
     private readonly client: LockClient,
     private readonly prefix: string,
-    private readonly options: RedisLockOptions = { ttlMs: 10_000, waitMs: 5_000 },
+    private readonly options: RedisLockOptions = { ttlMs: 10_000, waitMs: 15_000 },
   ) {}
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -39,7 +42,15 @@ export class RedisLock {
     const token = randomUUID();
     const deadline = Date.now() + this.options.waitMs;
     let pause = 2;
-    while (!(await this.tryAcquire(lockKey, token))) {
+    // Each attempt is bounded like any store operation: a Redis that stopped answering fails the
+    // caller as fast as a read would, not after the whole wait.
+    while (
+      !(await bounded(
+        this.tryAcquire(lockKey, token),
+        networkTimeoutMs,
+        `Redis did not answer within ${networkTimeoutMs} ms (lock ${key})`,
+      ))
+    ) {
       if (Date.now() >= deadline)
         throw new StoreError(`Timed out after ${this.options.waitMs} ms waiting for lock ${key}`);
       // Jittered backoff, so processes that collide once do not keep colliding in step.
@@ -49,7 +60,13 @@ export class RedisLock {
     try {
       return await fn();
     } finally {
-      await this.client.eval(releaseScript, { keys: [lockKey], arguments: [token] });
+      // An unreleased lock expires after its TTL; a release that cannot reach Redis must not
+      // turn finished work into a failure, nor hang.
+      await bounded(
+        this.client.eval(releaseScript, { keys: [lockKey], arguments: [token] }),
+        1_000,
+        `unlock ${key}`,
+      ).catch(() => undefined);
     }
   }
 
