@@ -88,20 +88,39 @@ async function consoleChat(who: Who): Promise<number> {
   });
 }
 
-/** Serves every configured platform until SIGTERM or SIGINT; with none, it is the console chat. */
+/** How long `start` may take to shut down before it gives up waiting and exits 1. */
+const shutdownDeadlineMs = 10_000;
+
+/**
+ * Serves every configured platform until SIGTERM or SIGINT; with none, it is the console chat.
+ * On the signal it stops taking work, finishes what is in flight and closes the store; whatever
+ * hangs, the process is gone within shutdownDeadlineMs.
+ */
 async function start(args: CliArgs): Promise<number> {
   const config = loadConfig();
-  if (!config.slack && !config.discord) {
+  if (config.platforms.length === 0) {
     process.stderr.write("No Slack or Discord credentials are set, so roadmap-bot chats here in the terminal.\n");
     return consoleChat(whoFrom(args));
   }
   const bot = await startBot(config);
-  await new Promise<void>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
-  bot.app.logger.info({}, "shutting down");
-  await bot.stop();
+  const { logger, core } = bot.app;
+  logger.info({ signal, inFlight: core.inFlight }, "shutting down");
+  const deadline = setTimeout(() => {
+    // pino writes to stderr synchronously, so this line is out before the exit.
+    logger.error({ deadlineMs: shutdownDeadlineMs, inFlight: core.inFlight }, "shutdown took too long; exiting");
+    process.exit(1);
+  }, shutdownDeadlineMs);
+  try {
+    await bot.stop();
+  } finally {
+    // Stopped (or failed to): the deadline now only ends a process that something still keeps alive.
+    deadline.unref();
+  }
+  logger.info({}, "stopped");
   return 0;
 }
 

@@ -8,6 +8,10 @@ import { isTimeZone } from "./schedule/zoned-time.ts";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const platformNames = ["slack", "discord"] as const;
+/** A chat platform one process can run. */
+export type Platform = (typeof platformNames)[number];
+
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, message: `must be an http(s) URL such as ${example}` });
 
@@ -21,8 +25,9 @@ const envSchema = z.object({
     .string()
     .trim()
     .default("sqlite://./data/roadmap.sqlite")
-    .refine((url) => /^(sqlite|redis|rediss):\/\/.+/.test(url), {
-      message: "must be sqlite://PATH or redis://HOST:PORT (e.g. sqlite://./data/roadmap.sqlite)",
+    .refine((url) => /^(sqlite|redis|rediss|postgres|postgresql):\/\/.+/.test(url), {
+      message:
+        "must be sqlite://PATH, redis://HOST:PORT or postgres://USER:PASS@HOST:5432/DB (e.g. sqlite://./data/roadmap.sqlite)",
     }),
   CONTENT_DIR: z.string().trim().min(1).default("./content"),
   PORT: z.coerce
@@ -57,6 +62,15 @@ const envSchema = z.object({
       message: "must not end with a version such as /v10 (discord.js adds it)",
     })
     .default("https://discord.com/api"),
+  ROADMAP_PLATFORMS: z
+    .string()
+    .trim()
+    .transform((value) => value.split(",").map((name) => name.trim().toLowerCase()))
+    .refine((names) => names.length > 0 && names.every((name) => (platformNames as readonly string[]).includes(name)), {
+      message: "must name the platforms this process runs: slack, discord or slack,discord",
+    })
+    .transform((names) => [...new Set(names)] as Platform[])
+    .optional(),
   DISCORD_REGISTER_ON_START: z
     .enum(["true", "false"], { message: "must be true or false" })
     .default("false")
@@ -92,6 +106,11 @@ export interface Config {
   slack: SlackConfig | undefined;
   /** Undefined when no Discord variable is set: Discord is off. */
   discord: DiscordConfig | undefined;
+  /**
+   * The platforms `start` runs in this process: ROADMAP_PLATFORMS, else every configured one.
+   * Replicas split the work this way: Slack HTTP in several, the Discord gateway in one.
+   */
+  platforms: readonly Platform[];
 }
 
 export class ConfigError extends Error {
@@ -160,13 +179,35 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
   const vars = parsed.data;
+  const slack = slackConfig(vars);
+  const discord = discordConfig(vars);
   return {
     storeUrl: vars.STORE_URL,
     contentDir: vars.CONTENT_DIR,
     port: vars.PORT,
     defaultZone: vars.DEFAULT_TIMEZONE,
     logLevel: vars.LOG_LEVEL,
-    slack: slackConfig(vars),
-    discord: discordConfig(vars),
+    slack,
+    discord,
+    platforms: platformsToRun(vars.ROADMAP_PLATFORMS, { slack, discord }),
   };
+}
+
+const platformSetup: Record<Platform, string> = {
+  slack: "set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+  discord: "set DISCORD_TOKEN and DISCORD_APPLICATION_ID",
+};
+
+function platformsToRun(
+  named: Platform[] | undefined,
+  configured: Record<Platform, object | undefined>,
+): readonly Platform[] {
+  if (!named) return platformNames.filter((platform) => configured[platform] !== undefined);
+  const missing = named.find((platform) => configured[platform] === undefined);
+  if (missing) {
+    throw new ConfigError(
+      `ROADMAP_PLATFORMS names ${missing}, which is not configured: ${platformSetup[missing]}, or leave ${missing} out of ROADMAP_PLATFORMS`,
+    );
+  }
+  return named;
 }

@@ -8,6 +8,7 @@ import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
 import { createHttpServer, listen } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { repositories } from "./repositories.ts";
@@ -23,6 +24,8 @@ export interface App {
   core: Core;
   store: Store;
   logger: PinoLogger;
+  /** What /metrics serves; absent for the console and `ask`, which nothing scrapes. */
+  metrics: Metrics | undefined;
   /** The daily-topic scheduler posting through these platforms; tick() runs one pass. */
   scheduler(deliveries: readonly Delivery[]): DailyScheduler;
   close(): Promise<void>;
@@ -40,17 +43,20 @@ export interface AppOverrides {
   cron?: boolean;
   /** This process's name in the post ledger. */
   instance?: string;
+  /** Where commands and posts are counted. startBot makes one when absent; createApp then records nothing. */
+  metrics?: Metrics;
 }
 
 export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
   const logger = createLogger(config.logLevel ?? defaultLogLevel);
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
-  const store = overrides.store ?? (await openStore(config.storeUrl, logger));
+  const metrics = overrides.metrics;
+  const store = overrides.store ?? (await openStore(config.storeUrl, logger, metrics ? { metrics } : {}));
   const wired = repositories(store, logger, config.defaultZone);
   const { progress, schedule, standings } = wired;
   const clock = overrides.clock ?? (() => new Date());
-  const core = new Core({ roadmaps: content.roadmaps, ...wired, logger, clock });
+  const core = new Core({ roadmaps: content.roadmaps, ...wired, logger, clock, ...(metrics ? { metrics } : {}) });
   logger.info({ store: store.kind, roadmaps: core.roadmaps.map((roadmap) => roadmap.id) }, "roadmap-bot ready");
   const scheduler = (deliveries: readonly Delivery[]) =>
     new DailyScheduler({
@@ -63,8 +69,9 @@ export async function createApp(config: Config, defaultLogLevel: LogLevel, overr
       logger,
       instance: overrides.instance ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       clock,
+      ...(metrics ? { metrics } : {}),
     });
-  return { core, store, logger, scheduler, close: () => store.close() };
+  return { core, store, logger, metrics, scheduler, close: () => store.close() };
 }
 
 export interface RunningBot {
@@ -75,36 +82,45 @@ export interface RunningBot {
   scheduler: DailyScheduler;
   /** The HTTP port in use (PORT, or the one picked when PORT is 0). */
   port: number;
+  /**
+   * Stops taking work, waits for commands and posts in flight, then disconnects and closes the
+   * store. Calling it again returns the same promise. Unbounded: the CLI puts a deadline on it.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * The server form of the bot: every configured platform plus the HTTP server (health, readiness,
- * Slack's HTTP mode). stop() closes the server, disconnects platforms, then closes the store.
+ * metrics, Slack's HTTP mode). stop() takes no more work, lets what is in flight finish, then
+ * disconnects the platforms and closes the store.
  */
 export async function startBot(config: Config, overrides: AppOverrides = {}): Promise<RunningBot> {
-  const app = await createApp(config, "info", overrides).catch(async (error: unknown) => {
+  const metrics = overrides.metrics ?? createMetrics();
+  const app = await createApp(config, "info", { ...overrides, metrics }).catch(async (error: unknown) => {
     // The bot owns the store it was given: close it whatever failed, so callers never have to.
     await overrides.store?.close().catch(() => undefined);
     throw error;
   });
-  const slack = config.slack
-    ? new SlackAdapter({
-        core: app.core,
-        config: config.slack,
-        logger: app.logger,
-        ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
-      })
-    : undefined;
-  const discord = config.discord
-    ? new DiscordAdapter({
-        core: app.core,
-        config: config.discord,
-        logger: app.logger,
-        store: app.store,
-        ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
-      })
-    : undefined;
+  // ROADMAP_PLATFORMS decides which configured platforms this process serves (one gateway per shard).
+  const slack =
+    config.slack && config.platforms.includes("slack")
+      ? new SlackAdapter({
+          core: app.core,
+          config: config.slack,
+          logger: app.logger,
+          ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
+        })
+      : undefined;
+  const discord =
+    config.discord && config.platforms.includes("discord")
+      ? new DiscordAdapter({
+          core: app.core,
+          config: config.discord,
+          logger: app.logger,
+          store: app.store,
+          ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
+        })
+      : undefined;
   try {
     await slack?.start();
     await discord?.start();
@@ -123,6 +139,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
       await app.store.get("readiness-probe");
       return discord === undefined || discord.connected;
     },
+    metrics: metrics.registry,
   });
   let port: number;
   try {
@@ -136,10 +153,11 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     throw error;
   }
   app.logger.info(
-    { port, slack: config.slack?.mode ?? "off", discord: discord ? "on" : "off" },
+    { port, slack: slack ? config.slack?.mode : "off", discord: discord ? "on" : "off" },
     "http server listening",
   );
   const cron = overrides.cron === false ? undefined : startCron(() => scheduler.tick(), app.logger);
+  let stopping: Promise<void> | undefined;
   return {
     app,
     slack,
@@ -147,13 +165,21 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     server,
     port,
     scheduler,
-    async stop() {
-      // No new posts start; one in flight finishes before the platforms and the store close.
-      await cron?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await slack?.stop();
-      await discord?.stop();
-      await app.close();
+    stop() {
+      stopping ??= (async () => {
+        // Take no more work: no new connections, no new ticks, and commands that still arrive
+        // (Discord's gateway, a kept-alive connection) are told to try again in a minute.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const drained = app.core.drain();
+        // What is in flight finishes: a tick's posts, and every command (its locks released with it).
+        await cron?.stop();
+        await drained;
+        await closed;
+        await slack?.stop();
+        await discord?.stop();
+        await app.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -117,7 +117,7 @@ describe("roadmap-bot ask", () => {
   it("GIVEN a bad STORE_URL THEN it names the variable and exits 2", async () => {
     const { code, stderr } = await cli(["ask", "next"], { STORE_URL: "mysql://x", CONTENT_DIR: contentDir });
     expect(code).toBe(2);
-    expect(stderr).toContain("STORE_URL must be sqlite://PATH or redis://HOST:PORT");
+    expect(stderr).toContain("STORE_URL must be sqlite://PATH, redis://HOST:PORT or postgres://USER:PASS@HOST:5432/DB");
   });
 
   it("GIVEN a content folder that does not exist THEN it says to set CONTENT_DIR and exits 2", async () => {

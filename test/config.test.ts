@@ -11,6 +11,7 @@ describe("configuration", () => {
       logLevel: undefined,
       slack: undefined,
       discord: undefined,
+      platforms: [],
     });
   });
 
@@ -19,6 +20,16 @@ describe("configuration", () => {
     expect(() => loadConfig({ DEFAULT_TIMEZONE: "Mars/Olympus" })).toThrow(
       "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin or UTC",
     );
+  });
+
+  it.each([
+    "sqlite://./data/other.sqlite",
+    "redis://127.0.0.1:6379/2",
+    "rediss://cache.example:6380",
+    "postgres://bot:secret@db.example:5432/roadmap",
+    "postgresql://bot@127.0.0.1/roadmap?schema=roadmap_bot",
+  ])("GIVEN STORE_URL=%s THEN it is accepted as it is", (url) => {
+    expect(loadConfig({ STORE_URL: url }).storeUrl).toBe(url);
   });
 
   it("GIVEN a bot token and signing secret THEN Slack runs in HTTP mode", () => {
@@ -55,7 +66,10 @@ describe("configuration", () => {
       "SLACK_APP_TOKEN must be an app-level token starting with xapp-",
     ],
     [{ PORT: "http" }, "PORT must be a port number such as 3000"],
-    [{ STORE_URL: "mysql://db" }, "STORE_URL must be sqlite://PATH or redis://HOST:PORT"],
+    [
+      { STORE_URL: "mysql://db" },
+      "STORE_URL must be sqlite://PATH, redis://HOST:PORT or postgres://USER:PASS@HOST:5432/DB",
+    ],
     [{ SLACK_API_URL: "ftp://x" }, "SLACK_API_URL must be an http(s) URL"],
   ])("GIVEN %j THEN the error names what to set: %s", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { Core } from "../src/core/core.ts";
+import { type Logger, silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
+import { repositories } from "../src/repositories.ts";
 import { keys } from "../src/store/keys.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
-import { alice, ask, bob, makeCore, textOf } from "./helpers.ts";
+import { type Store, StoreError } from "../src/store/store.ts";
+import { alice, ask, bob, fixedNow, makeCore, shippedRoadmaps, textOf } from "./helpers.ts";
 
 const topicsOf = (reply: Reply) => reply.blocks.flatMap((block) => (block.type === "topics" ? block.topics : []));
 const fieldsOf = (reply: Reply) =>
@@ -264,5 +267,74 @@ describe("internal errors", () => {
     expect(reply.outcome).toBe("internal-error");
     expect(textOf(reply)).toBe("Sorry, something went wrong on my side. Please try again in a minute.");
     expect(textOf(reply)).not.toContain("disk on fire");
+  });
+});
+
+describe("an unavailable store", () => {
+  /** A memory store whose reads and writes reject as a backend that is down does. */
+  function downStore(fail: () => Error): Store {
+    const inner = openMemoryStore(silentLogger);
+    return Object.assign(Object.create(inner) as Store, {
+      get: async () => {
+        throw fail();
+      },
+      set: async () => {
+        throw fail();
+      },
+    });
+  }
+
+  async function coreOn(store: Store) {
+    const lines: { level: string; details: Record<string, unknown>; message: string }[] = [];
+    const record =
+      (level: string) =>
+      (details: object, message: string): void => {
+        lines.push({ level, details: details as Record<string, unknown>, message });
+      };
+    const logger: Logger = {
+      debug: record("debug"),
+      info: record("info"),
+      warn: record("warn"),
+      error: record("error"),
+    };
+    const core = new Core({
+      roadmaps: await shippedRoadmaps(),
+      ...repositories(store, silentLogger, "UTC"),
+      logger,
+      clock: () => fixedNow,
+    });
+    return { core, lines };
+  }
+
+  it("GIVEN get and set reject with StoreError THEN `done` says storage is unavailable, claims nothing was saved, and asks to try again in a minute", async () => {
+    const { core, lines } = await coreOn(downStore(() => new StoreError("redis is down")));
+    const reply = await core.handle({ text: "done argocd-architecture", who: alice, requestId: "req-1" });
+    expect(reply.outcome).toBe("internal-error");
+    const text = textOf(reply);
+    expect(text).toMatch(/storage is unavailable/i);
+    expect(text).toContain("Try again in a minute.");
+    expect(text).not.toMatch(/\b(saved|marked|recorded)\b/i);
+    expect(text).not.toContain("redis is down");
+    expect(lines.map(({ level, message }) => [level, message])).toEqual([
+      ["warn", "store unavailable; command not completed"],
+    ]);
+    expect(lines[0]?.details).toMatchObject({ requestId: "req-1", command: "done" });
+  });
+
+  it("GIVEN an error caused by a StoreError THEN it gets the same answer, and a generated request id is logged", async () => {
+    const { core, lines } = await coreOn(
+      downStore(() => new Error("reading progress failed", { cause: new StoreError("sqlite busy") })),
+    );
+    const reply = await core.handle({ text: "progress", who: alice });
+    expect(textOf(reply)).toMatch(/storage is unavailable.*Try again in a minute\./i);
+    expect(lines[0]?.level).toBe("warn");
+    expect(lines[0]?.details).toMatchObject({ command: "progress", requestId: expect.stringMatching(/^[0-9a-f]{8}$/) });
+  });
+
+  it("GIVEN an ordinary failure THEN the log line carries the request id and the command, not the user's text", async () => {
+    const { core, lines } = await coreOn(downStore(() => new Error("disk on fire")));
+    await core.handle({ text: "stage 17", who: alice, requestId: "req-2" });
+    expect(lines.map(({ level, message }) => [level, message])).toEqual([["error", "command failed"]]);
+    expect(lines[0]?.details).toMatchObject({ requestId: "req-2", command: "stage" });
   });
 });

@@ -4,6 +4,13 @@ import { inject } from "vitest";
 /** Redis for the store suites: db 15, so tests never touch a developer's data in db 0. */
 export const redisTestUrl = "redis://127.0.0.1:6379/15";
 
+/**
+ * PostgreSQL for the store suites: database `test`, with keyv's table in a schema of its own
+ * (created on first use), so tests never touch a developer's data or another app's keyv table.
+ */
+export const postgresTestSchema = "roadmap_bot_test";
+export const postgresTestUrl = `postgres://postgres@127.0.0.1:5432/test?schema=${postgresTestSchema}`;
+
 const reachable = (port: number, host = "127.0.0.1"): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = new Socket();

@@ -1,14 +1,17 @@
+import { randomUUID } from "node:crypto";
 import type { Roadmap } from "../content/schema.ts";
+import type { Metrics } from "../metrics.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import { StoreError } from "../store/store.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
+import { type Logger, withFields } from "./logger.ts";
 import { RoadmapLookup } from "./lookup.ts";
 import { type Grammar, maxInputLength, parse } from "./parse.ts";
-import { errorReply, type Reply } from "./reply.ts";
+import { errorReply, type Outcome, type Reply } from "./reply.ts";
 
 export interface CoreDeps {
   /** The first is the default roadmap (release-engineer when present). */
@@ -23,6 +26,8 @@ export interface CoreDeps {
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
   commands?: readonly Command[];
+  /** Counts commands by name and outcome and times them; absent in the console and `ask`. */
+  metrics?: Pick<Metrics, "commands" | "commandSeconds">;
 }
 
 export interface Request {
@@ -30,7 +35,26 @@ export interface Request {
   who: Who;
   /** Who may manage the channel the command came from; absent means the person may (the console). */
   channelManagers?: ChannelManagers;
+  /** Ties this command's log lines together (a platform's own id, when it has one); generated when absent. */
+  requestId?: string;
 }
+
+/** What the commands metric counts: the reply's outcome, with store failures told apart. */
+export type CommandOutcome = Outcome | "store-unavailable";
+
+/** True when `error` is a StoreError or was caused by one, however deep. */
+export function causedByStore(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 10; cause = cause.cause, depth++) {
+    if (cause instanceof StoreError) return true;
+  }
+  return false;
+}
+
+// Neither claims anything was saved: a store can fail part-way through a command.
+const storeUnavailable = () =>
+  errorReply("Storage is unavailable, so I could not do that.", "Try again in a minute.", "internal-error");
+const restarting = () =>
+  errorReply("I am restarting, so I did not run that.", "Try again in a minute.", "internal-error");
 
 export const defaultRoadmapId = "release-engineer";
 
@@ -61,6 +85,9 @@ export class Core {
   private readonly lookups: Map<string, RoadmapLookup>;
   private readonly grammar: Grammar;
   private readonly clock: () => Date;
+  private active = 0;
+  private draining = false;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.commands = deps.commands ?? allCommands;
@@ -81,16 +108,58 @@ export class Core {
     this.grammar = { commands: this.commands, roadmapIds: [...this.lookups.keys()] };
   }
 
+  /**
+   * Answers one command. Counted while it runs, so drain() can wait for it; timed and counted by
+   * name and outcome when metrics are given. Never rejects.
+   */
   async handle(request: Request): Promise<Reply> {
+    if (this.draining) return restarting();
+    const started = performance.now();
+    this.active++;
+    try {
+      const { reply, command, outcome } = await this.answer(request);
+      this.deps.metrics?.commands.inc({ command, outcome });
+      this.deps.metrics?.commandSeconds.observe({ command }, (performance.now() - started) / 1000);
+      return reply;
+    } finally {
+      this.active--;
+      if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Commands being answered right now. */
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /**
+   * Stops taking commands (any that arrive are told to try again in a minute) and resolves once
+   * every command in flight has answered. For shutdown; the core answers nothing afterwards.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    while (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The one error boundary. `command` is a command's name or "unknown", never the user's text. */
+  private async answer(request: Request): Promise<{ reply: Reply; command: string; outcome: CommandOutcome }> {
+    let name = "unknown";
     try {
       const parsed = parse(request.text, this.grammar);
-      if (!parsed.ok) return errorReply(parsed.error.message, parsed.error.hint, "user-error");
+      if (!parsed.ok) {
+        return {
+          reply: errorReply(parsed.error.message, parsed.error.hint, "user-error"),
+          command: name,
+          outcome: "user-error",
+        };
+      }
       const { command, arg, roadmapId } = parsed.value;
+      name = command.name;
       const lookup = this.lookup(roadmapId);
       const now = this.clock();
       // Using the bot in a team puts a person on its leaderboards, under the name they have now.
       await this.deps.standings.noteActivity(request.who, this.roadmaps, now);
-      return await command.run({
+      const reply = await command.run({
         who: request.who,
         roadmap: lookup.roadmap,
         lookup,
@@ -105,10 +174,25 @@ export class Core {
         commandName: command.name,
         ...(request.channelManagers ? { channelManagers: request.channelManagers } : {}),
       });
+      return { reply, command: name, outcome: reply.outcome };
     } catch (error) {
-      if (error instanceof UserError) return errorReply(error.message, error.hint, "user-error");
-      this.deps.logger.error({ err: error, who: request.who }, "command failed");
-      return errorReply("Sorry, something went wrong on my side.", "Please try again in a minute.", "internal-error");
+      if (error instanceof UserError) {
+        return { reply: errorReply(error.message, error.hint, "user-error"), command: name, outcome: "user-error" };
+      }
+      const logger = withFields(this.deps.logger, {
+        requestId: request.requestId ?? randomUUID().slice(0, 8),
+        command: name,
+      });
+      if (causedByStore(error)) {
+        logger.warn({ err: error, who: request.who }, "store unavailable; command not completed");
+        return { reply: storeUnavailable(), command: name, outcome: "store-unavailable" };
+      }
+      logger.error({ err: error, who: request.who }, "command failed");
+      return {
+        reply: errorReply("Sorry, something went wrong on my side.", "Please try again in a minute.", "internal-error"),
+        command: name,
+        outcome: "internal-error",
+      };
     }
   }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Registry } from "prom-client";
 
 export interface HttpServerOptions {
   /** Slack's HTTP-mode endpoint; absent when Slack is off or in Socket Mode. */
@@ -8,6 +9,8 @@ export interface HttpServerOptions {
   ready: () => Promise<boolean>;
   /** False when a platform has failed for good and only a restart helps. */
   alive: () => boolean;
+  /** Served at GET /metrics in Prometheus text format; absent means 404 there. */
+  metrics?: Registry;
 }
 
 const send = (res: ServerResponse, status: number, body: object) => {
@@ -15,11 +18,15 @@ const send = (res: ServerResponse, status: number, body: object) => {
 };
 
 /**
- * The bot's one HTTP server: health for orchestrators, and Slack's HTTP mode. Routes are fixed
+ * The bot's one HTTP server: health and metrics for orchestrators, and Slack's HTTP mode. Routes are fixed
  * paths; anything else is 404, so nothing but Slack's signed endpoint reaches Bolt.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // After close(), a kept-alive connection ends once its answer is out, not keepAliveTimeout later.
+    res.once("close", () => {
+      if (!server.listening) setImmediate(() => server.closeIdleConnections());
+    });
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/slack/events" && options.slackEvents) {
       options.slackEvents(req, res);
@@ -37,8 +44,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
       );
       return;
     }
+    if (req.method === "GET" && path === "/metrics" && options.metrics) {
+      const registry = options.metrics;
+      registry.metrics().then(
+        (body) => res.writeHead(200, { "content-type": registry.contentType }).end(body),
+        () => send(res, 500, { error: "metrics unavailable" }),
+      );
+      return;
+    }
     send(res, 404, { error: "not found" });
   });
+  return server;
 }
 
 /** Listens on `port` (0 picks a free one) on all interfaces; resolves with the port in use. */

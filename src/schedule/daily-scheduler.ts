@@ -1,6 +1,7 @@
 import type { Core } from "../core/core.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RoadmapLookup } from "../core/lookup.ts";
+import type { Metrics } from "../metrics.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
 import { streakOf } from "../progress/streak.ts";
@@ -34,6 +35,8 @@ export interface DailySchedulerDeps {
   clock: () => Date;
   /** Posts in flight at once. */
   concurrency?: number;
+  /** Counts posts by kind (channel, reminder, recap) and outcome (posted, failed). */
+  metrics?: Pick<Metrics, "dailyPosts">;
 }
 
 type Due = ScheduledPost & { subscription: Subscription; delivery: Delivery };
@@ -71,7 +74,7 @@ export class DailyScheduler {
       instance: this.deps.instance,
       settled: this.settled,
       concurrency: this.deps.concurrency ?? 32,
-      post: (item, slot) => this.post(item, slot, now),
+      post: (item, slot) => this.counted(item.subscription.kind, this.post(item, slot, now)),
       onFailure: (item, slot, failure) => this.failed(item, slot, failure, now),
     });
     if (report.posted.length > 0 || report.failed.length > 0) {
@@ -81,6 +84,21 @@ export class DailyScheduler {
       );
     }
     return report;
+  }
+
+  /** Counts a post as posted or failed by how `sending` settles. */
+  private counted<T>(kind: "channel" | "reminder" | "recap", sending: Promise<T>): Promise<T> {
+    const count = (outcome: "posted" | "failed") => this.deps.metrics?.dailyPosts.inc({ kind, outcome });
+    return sending.then(
+      (value) => {
+        count("posted");
+        return value;
+      },
+      (error: unknown) => {
+        count("failed");
+        throw error;
+      },
+    );
   }
 
   private async post({ subscription, delivery }: Due, slot: DueSlot, now: Date): Promise<string> {
@@ -143,9 +161,12 @@ export class DailyScheduler {
     try {
       const recap = await weeklyRecapReply(this.deps.standings, lookup, subscription, date);
       if (!recap) return;
-      await delivery.postToChannel(
-        { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), channelId: subscription.channelId ?? "" },
-        { reply: recap, key: `${key}/recap` },
+      await this.counted(
+        "recap",
+        delivery.postToChannel(
+          { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), channelId: subscription.channelId ?? "" },
+          { reply: recap, key: `${key}/recap` },
+        ),
       );
     } catch (error) {
       this.deps.logger.warn({ err: error, subscription: subscription.id, date }, "weekly leaderboard recap failed");

@@ -1,14 +1,30 @@
 import type Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
+import type { Metrics } from "../metrics.ts";
+import { bounded, networkTimeoutMs } from "./bounded.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
 import { type Store, StoreError } from "./store.ts";
 
 /** Serializes work on one key; the in-process mutex always runs first, a shared lock may follow. */
 export type SharedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 
-/** Any keyv instance (SQLite, Redis, in-memory Map) as a Store. */
+export interface KeyvStoreOptions {
+  /**
+   * Longest one read, write or delete may take before it fails with a StoreError. A network store
+   * that stops answering would otherwise hold every command (node-redis queues commands while it
+   * reconnects); a local SQLite file has its own busy timeout and gets none by default.
+   */
+  timeoutMs?: number;
+  /** Where failed operations and lock waits are counted. */
+  metrics?: Pick<Metrics, "storeErrors" | "lockWaitSeconds">;
+}
+
+const networkKinds = new Set(["redis", "postgres"]);
+
+/** Any keyv instance (SQLite, Redis, PostgreSQL, in-memory Map) as a Store. */
 export class KeyvStore implements Store {
   private readonly mutex = new KeyedMutex();
+  private readonly timeoutMs: number | undefined;
 
   constructor(
     private readonly keyv: Keyv,
@@ -16,7 +32,9 @@ export class KeyvStore implements Store {
     logger: Logger,
     /** A lock across processes (Redis); without one, withLock serializes this process only. */
     private readonly sharedLock?: SharedLock,
+    private readonly options: KeyvStoreOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? (networkKinds.has(kind) ? networkTimeoutMs : undefined);
     // keyv emits backend errors as events; without a listener Node would crash on them.
     keyv.on("error", (error: unknown) => logger.error({ err: error, store: kind }, "store error"));
     keyv.throwOnErrors = true;
@@ -37,8 +55,21 @@ export class KeyvStore implements Store {
 
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const { sharedLock } = this;
+    const asked = performance.now();
+    const held = () => {
+      this.options.metrics?.lockWaitSeconds.observe({ store: this.kind }, (performance.now() - asked) / 1000);
+      return fn();
+    };
     // Waiters in this process queue here, so only one of them at a time polls the shared lock.
-    return this.mutex.run(key, sharedLock ? () => sharedLock(key, fn) : fn);
+    return this.mutex.run(key, sharedLock ? () => sharedLock(key, held) : held).catch((error: unknown) => {
+      if (error instanceof StoreError) this.options.metrics?.storeErrors.inc({ store: this.kind, operation: "lock" });
+      throw error;
+    });
+  }
+
+  /** Metrics can arrive after the store is opened (the app creates them). */
+  observe(metrics: KeyvStoreOptions["metrics"]): void {
+    this.options.metrics = metrics;
   }
 
   async close(): Promise<void> {
@@ -47,8 +78,12 @@ export class KeyvStore implements Store {
 
   private async wrap<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      const { timeoutMs } = this;
+      return await (timeoutMs === undefined
+        ? fn()
+        : bounded(fn(), timeoutMs, `The ${this.kind} store did not ${operation} ${key} within ${timeoutMs} ms`));
     } catch (error) {
+      this.options.metrics?.storeErrors.inc({ store: this.kind, operation });
       if (error instanceof StoreError) throw error;
       throw new StoreError(`Could not ${operation} ${key} in the ${this.kind} store: ${String(error)}`, {
         cause: error,

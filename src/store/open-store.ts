@@ -1,16 +1,24 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import KeyvPostgres from "@keyv/postgres";
 import KeyvRedis from "@keyv/redis";
 import type KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
+// @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; PgDriver below types what is used.
+import pgModule from "pg";
 import type { Logger } from "../core/logger.ts";
 import { BatchedSqlite } from "./batched-sqlite.ts";
+import { bounded } from "./bounded.ts";
 import { CachedStore } from "./cached-store.ts";
-import { KeyvStore } from "./keyv-store.ts";
+import { KeyvStore, type KeyvStoreOptions } from "./keyv-store.ts";
+import { PgLock, type PgLockClient } from "./pg-lock.ts";
 import { type LockClient, RedisLock } from "./redis-lock.ts";
 import { type Store, StoreError } from "./store.ts";
 
 const namespace = "roadmap-bot";
+
+/** The STORE_URL forms, for messages. */
+const storeUrlForms = "sqlite://PATH, redis://HOST:PORT or postgres://USER:PASS@HOST:5432/DB";
 
 /** An in-memory store (a Map behind keyv), for tests and throwaway runs. */
 export const openMemoryStore = (logger: Logger): Store => new KeyvStore(new Keyv({ namespace }), "memory", logger);
@@ -19,17 +27,19 @@ export const openMemoryStore = (logger: Logger): Store => new KeyvStore(new Keyv
 export const redactUrl = (url: string): string => url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
 
 /**
- * Picks the backend from the URL alone: sqlite://PATH or redis://HOST:PORT. Reads once before
+ * Picks the backend from the URL alone: sqlite://PATH, redis://HOST:PORT or
+ * postgres://USER:PASS@HOST:5432/DB (also postgresql://). Reads once before
  * returning, so a wrong path or an unreachable server fails at startup with a message naming
  * STORE_URL, not on someone's first command.
  */
-export async function openStore(url: string, logger: Logger): Promise<Store> {
+export async function openStore(url: string, logger: Logger, options: KeyvStoreOptions = {}): Promise<Store> {
   const scheme = url.slice(0, url.indexOf(":"));
   let store: Store;
   try {
-    if (scheme === "sqlite") store = await openSqlite(url.slice("sqlite://".length), logger);
-    else if (scheme === "redis" || scheme === "rediss") store = await openRedis(url, logger);
-    else throw new Error(`unsupported scheme "${scheme}": use sqlite://PATH or redis://HOST:PORT`);
+    if (scheme === "sqlite") store = await openSqlite(url.slice("sqlite://".length), logger, options);
+    else if (scheme === "redis" || scheme === "rediss") store = await openRedis(url, logger, options);
+    else if (scheme === "postgres" || scheme === "postgresql") store = await openPostgres(url, logger, options);
+    else throw new Error(`unsupported scheme "${scheme}": use ${storeUrlForms}`);
   } catch (error) {
     throw new StoreError(`Cannot open STORE_URL=${redactUrl(url)}: ${reason(error)}`, { cause: error });
   }
@@ -57,17 +67,17 @@ export async function tuneSqlite(sqlite: KeyvSqlite): Promise<void> {
   await sqlite.query("PRAGMA synchronous = NORMAL");
 }
 
-async function openSqlite(file: string, logger: Logger): Promise<Store> {
+async function openSqlite(file: string, logger: Logger, options: KeyvStoreOptions): Promise<Store> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BatchedSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
   await tuneSqlite(sqlite);
-  return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger));
+  return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger, undefined, options));
 }
 
 /** How long the first connection to Redis may take before startup fails. */
 const redisConnectMs = 3_000;
 
-async function openRedis(url: string, logger: Logger): Promise<Store> {
+async function openRedis(url: string, logger: Logger, options: KeyvStoreOptions): Promise<Store> {
   // No `connectionTimeout` for keyv: its timer is never cleared, so every process (a one-shot
   // `ask` too) lived 3 s past its work. The first connect is bounded here instead.
   const redis = new KeyvRedis(
@@ -82,22 +92,120 @@ async function openRedis(url: string, logger: Logger): Promise<Store> {
   );
   await connectWithin(redis, redisConnectMs);
   const lock = new RedisLock(redis.client as unknown as LockClient, `${namespace}:lock:`);
-  return new KeyvStore(new Keyv({ store: redis, namespace, useKeyPrefix: false }), "redis", logger, (key, fn) =>
-    lock.run(key, fn),
+  return new KeyvStore(
+    new Keyv({ store: redis, namespace, useKeyPrefix: false }),
+    "redis",
+    logger,
+    (key, fn) => lock.run(key, fn),
+    options,
   );
 }
 
 async function connectWithin(redis: KeyvRedis<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
   try {
-    await Promise.race([redis.getClient(), timeout]);
+    await bounded(redis.getClient(), ms, `Redis did not answer within ${ms} ms`);
   } catch (error) {
     await redis.disconnect(true).catch(() => undefined);
     throw error;
-  } finally {
-    clearTimeout(timer);
+  }
+}
+
+/** The slice of node-postgres (`pg`) used here: a pool for keyv's queries, single clients for locks. */
+interface PgPool {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end(): Promise<void>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+interface PgDriver {
+  Pool: new (config: object) => PgPool;
+  Client: new (config: object) => PgLockClient;
+}
+const pg = pgModule as PgDriver;
+
+/** How long a connection to PostgreSQL (the first one, and any later one) may take before failing. */
+const postgresConnectMs = 3_000;
+
+/**
+ * @keyv/postgres on a pool of its own. The stock adapter keeps one module-level pool per URI and
+ * its disconnect() ends whichever pool is current, so two stores in one process (tests, two
+ * tenants) would close each other's connections. connect() runs inside the base constructor,
+ * which is why the pool travels in the options rather than in a field of this class.
+ */
+class PooledKeyvPostgres extends KeyvPostgres {
+  private ended = false;
+
+  override async connect(): Promise<(sql: string, values?: unknown) => Promise<Record<string, unknown>[]>> {
+    const { pool } = this.opts as { pool: PgPool };
+    return async (sql, values) => (await pool.query(sql, values as unknown[] | undefined)).rows;
+  }
+
+  override async disconnect(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await (this.opts as { pool: PgPool }).pool.end();
+  }
+}
+
+/** A Keyv store that also ends its lock connection on close. */
+class PostgresStore extends KeyvStore {
+  constructor(
+    keyv: Keyv,
+    logger: Logger,
+    private readonly lock: PgLock,
+    options: KeyvStoreOptions,
+  ) {
+    super(keyv, "postgres", logger, (key, fn) => lock.run(key, fn), options);
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      await this.lock.close();
+    }
+  }
+}
+
+/**
+ * The connection string for pg and the schema for keyv's table, from STORE_URL's `?schema=NAME`
+ * (the convention Prisma uses too); without it the table is public.keyv. keyv writes the name
+ * into its SQL unquoted, so only plain lowercase names are accepted.
+ */
+function postgresTarget(url: string): { connectionString: string; schema: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? "public";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`schema "${schema}" must be a lowercase SQL name such as roadmap_bot`);
+  }
+  parsed.searchParams.delete("schema");
+  return { connectionString: parsed.toString(), schema };
+}
+
+async function openPostgres(url: string, logger: Logger, options: KeyvStoreOptions): Promise<Store> {
+  const { connectionString, schema } = postgresTarget(url);
+  const connection = { connectionString, connectionTimeoutMillis: postgresConnectMs, keepAlive: true };
+  const pool = new pg.Pool({ ...connection, application_name: "roadmap-bot" });
+  // pg emits "error" on an idle pooled connection that breaks: without a listener Node would crash.
+  pool.on("error", (error) => logger.warn({ err: error, store: "postgres" }, "idle PostgreSQL connection lost"));
+  await answersWithin(pool, postgresConnectMs);
+  // Keyv prefixes every key with the namespace once ("roadmap-bot:progress:…"); the adapter adds none.
+  const adapter = new PooledKeyvPostgres({ uri: connectionString, schema, pool });
+  const keyv = new Keyv({ store: adapter, namespace });
+  const lock = new PgLock(
+    // query_timeout: a lock query answers at once, so one that does not means a dead connection;
+    // the lock then ends it and the waiting call fails instead of hanging.
+    () => new pg.Client({ ...connection, application_name: "roadmap-bot lock", query_timeout: postgresConnectMs }),
+    `${namespace}:lock:`,
+    logger,
+  );
+  return new PostgresStore(keyv, logger, lock, options);
+}
+
+async function answersWithin(pool: PgPool, ms: number): Promise<void> {
+  try {
+    await bounded(pool.query("SELECT 1"), ms, `PostgreSQL did not answer within ${ms} ms`);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
   }
 }

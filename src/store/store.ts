@@ -11,12 +11,12 @@ export interface Store {
   delete(key: string): Promise<void>;
   /**
    * Runs fn while no other withLock(key) call runs. SQLite and memory: within this process (an
-   * SQLite file has one owner process). Redis: across every process sharing that Redis.
+   * SQLite file has one owner process). Redis and PostgreSQL: across every process sharing that server.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Waits for pending writes and closes connections. */
   close(): Promise<void>;
-  /** Which backend, for logs and readiness ("sqlite", "redis", "memory"). */
+  /** Which backend, for logs and readiness ("sqlite", "redis", "postgres", "memory"). */
   readonly kind: string;
 }
 
