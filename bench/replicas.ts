@@ -1,0 +1,772 @@
+/**
+ * Replicas on one Redis (issue 7): the same open-loop load of signed Slack slash commands against
+ * one `roadmap-bot start` process, then against three, all on Redis database 9, in the same run.
+ * Prints, per configuration, the requests offered, sent and answered, errors, throughput, p50 and
+ * p99 latency and each process's peak memory; then where the CPU went; and last the ratio of
+ * three-process throughput to one-process throughput (target >= 1.6).
+ *
+ *   npm run build   # the bots run dist/; the bench rebuilds it itself when a src/ file is newer
+ *                   # Needs Redis on 127.0.0.1:6379; database 9 is flushed at the start and the end.
+ *   npx tsx bench/replicas.ts [--seconds 30] [--warmup 3] [--users 500] [--connections 16] [--overload 2.5]
+ *                             [--probe-seconds 5] [--mix full|reads]
+ *
+ * --mix reads turns the mix's writes into reads (a diagnosis: what the replicas serve when no
+ * command takes a lock); the default, full, is the realistic mix with 35% done/undo.
+ *
+ * Load: bench/replica-load.ts, forked, so the generator's CPU is not a bot's (it still shares the
+ * machine's cores; its share is printed). It rotates the targets itself (arrival i goes to bot
+ * i mod n) rather than going through a proxy: a proxy process would parse and forward every
+ * request, taking CPU the bots need on a small machine, and be a bottleneck of its own.
+ * Arrivals come at a fixed rate whether or not answers came back (open loop); latency runs from
+ * each arrival's scheduled instant. The rate is `--overload` times what one bot served in a short
+ * closed-loop probe, the same for both configurations, and above what three can serve, so
+ * throughput (answers per second) measures capacity and the ratio is not capped by the offered
+ * load. At most `--connections` requests are at each bot at once (like a proxy's upstream pool);
+ * the rest wait in the generator and their wait counts in the latency, which is why p50/p99 are
+ * large under overload and "p99 at bot" (from send to answer) is printed as well.
+ *
+ * Each configuration starts from a flushed database with every person's seeded progress, on
+ * freshly started bots. Every answer must be a 200 with the words its command answers with (a
+ * command acknowledged empty after 2 s must bring them through its response_url; those are
+ * counted as "deferred", not as errors, since Slack shows them, late); at the
+ * end, every person's progress document and the team's all-time board are read back from Redis and
+ * must match the answered writes exactly (a lost update across processes fails the run). Prints
+ * figures only: it never fails on speed, but exits 1 on any wrong answer, error or mismatch.
+ *
+ * To tell why three processes serve what they do, it also prints, for the measured window, the
+ * CPU of every process involved from /proc (bots, generator, Redis, this process, and whatever
+ * else ran on the machine), per answered request the bots' CPU, syscalls and wake-ups and the
+ * Redis commands (server-wide counts), the bots' mean core time for writes and reads from their
+ * /metrics, and the throughput the machine's cores would allow at the one-process cost per request.
+ */
+import { type ChildProcess, type ChildProcessWithoutNullStreams, fork, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { request } from "node:http";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { createClient } from "@keyv/redis";
+import { loadConfig } from "../src/config.ts";
+import type { Roadmap } from "../src/content/schema.ts";
+import type { Who } from "../src/core/command.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { createApp } from "../src/main.ts";
+import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { pointsOf } from "../src/progress/points.ts";
+import { repositories } from "../src/repositories.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { FakeSlack } from "../test/e2e/fake-slack.ts";
+import { type LoadMessage, type LoadOrder, type LoadPlan, type LoadResult, userIdOf } from "./replica-load.ts";
+import { ratioLine } from "./stats.ts";
+
+const began = performance.now();
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "30" },
+    warmup: { type: "string", default: "3" },
+    users: { type: "string", default: "500" },
+    connections: { type: "string", default: "16" },
+    overload: { type: "string", default: "2.5" },
+    "probe-seconds": { type: "string", default: "5" },
+    mix: { type: "string", default: "full" },
+  },
+});
+const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const users = Number(values.users);
+const connections = Number(values.connections);
+const overload = Number(values.overload);
+const probeSeconds = Number(values["probe-seconds"]);
+if (![seconds, probeSeconds, overload].every((n) => Number.isFinite(n) && n > 0))
+  throw new Error("--seconds, --probe-seconds and --overload must be positive numbers");
+if (!Number.isFinite(warmup) || warmup < 0) throw new Error("--warmup must be a number >= 0");
+const mix: "full" | "reads" =
+  values.mix === "full" || values.mix === "reads"
+    ? values.mix
+    : (() => {
+        throw new Error("--mix must be full or reads");
+      })();
+if (![users, connections].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error("--users and --connections must be positive integers");
+
+const target = 1.6;
+/** Database 9 is this bench's alone: flushed at the start, between configurations and at the end. */
+const storeUrl = "redis://127.0.0.1:6379/9";
+const secret = "replicas-bench-signing-secret";
+const teamId = "T0TEST"; // what slashCommandBody sends
+const root = path.resolve(import.meta.dirname, "..");
+const bin = path.join(root, "bin", "roadmap-bot.js");
+const contentDir = path.join(root, "content");
+const ticksPerSecond = 100;
+const cores = availableParallelism(); // USER_HZ, /proc's unit for CPU times on Linux
+
+/** dist/ is what the bin runs: rebuilt when any src/ file is newer than its output. */
+function ensureBuilt(): void {
+  const stale: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+        const out = path.join(root, "dist", path.relative(path.join(root, "src"), file)).replace(/\.ts$/, ".js");
+        let outMtime = 0;
+        try {
+          outMtime = statSync(out).mtimeMs;
+        } catch {}
+        if (outMtime < statSync(file).mtimeMs) stale.push(path.relative(root, file));
+      }
+    }
+  };
+  walk(path.join(root, "src"));
+  if (stale.length === 0) return;
+  console.error(`dist/ is older than ${stale.length} file(s) of src/ (${stale[0]}…): building`);
+  const built = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  if (built.status !== 0) throw new Error("npm run build failed");
+}
+
+/** One `roadmap-bot start` in Slack HTTP mode on a port of its own, as test/e2e/replicas.test.ts starts them. */
+class Bot {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly port: Promise<number>;
+  /** The last of what it logged, for messages. */
+  logs = "";
+  /** Log lines at error level or worse (pino 50+). */
+  errorLines: string[] = [];
+
+  constructor(fake: FakeSlack) {
+    this.child = spawn(process.execPath, [bin, "start"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        SLACK_BOT_TOKEN: "xoxb-replicas-bench",
+        SLACK_SIGNING_SECRET: secret,
+        SLACK_API_URL: fake.apiUrl,
+        ROADMAP_PLATFORMS: "slack",
+        STORE_URL: storeUrl,
+        PORT: "0",
+        CONTENT_DIR: contentDir,
+        LOG_LEVEL: "info",
+      },
+    });
+    let seen = "";
+    this.port = new Promise<number>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        const text = chunk.toString();
+        this.logs = (this.logs + text).slice(-20_000);
+        seen += text;
+        const lines = seen.split("\n");
+        seen = lines.pop() ?? "";
+        for (const line of lines) {
+          const level = /"level":(\d+)/.exec(line);
+          if (level && Number(level[1]) >= 50 && this.errorLines.length < 20) this.errorLines.push(line.slice(0, 300));
+          const match = /"port":(\d+)[^\n]*"msg":"http server listening"/.exec(line);
+          if (match) resolve(Number(match[1]));
+        }
+      };
+      this.child.stdout.on("data", read);
+      this.child.stderr.on("data", read);
+      this.child.once("exit", (code) => reject(new Error(`bot exited ${code} before listening: ${this.logs}`)));
+    });
+    this.port.catch(() => undefined);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** SIGTERM, as an orchestrator stops it; resolves with its exit code (SIGKILL after 15 s: null). */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    const exit = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
+    try {
+      return await exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+}
+
+/** utime + stime of a process, in clock ticks; undefined once it is gone (or not ours to see). */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total ticks of the whole machine, all cores together. */
+function machineTicks(): { busy: number; total: number; steal: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.slice(0, 8).reduce((sum, n) => sum + n, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  // Steal: time the hypervisor gave this VM's CPUs to someone else (counted in neither busy nor idle here).
+  const steal = ticks[7] ?? 0;
+  return { busy: total - idle - steal, total, steal };
+}
+
+/** Peak resident memory (VmHWM) of a live process, in MiB. */
+/**
+ * Work the kernel did for a process: read and write system calls (whole process, /proc/PID/io)
+ * and the times its main thread (the event loop) went to sleep and was woken (/proc/PID/status).
+ */
+function kernelWork(pid: number): { syscalls: number; wakeups: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, "utf8");
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (text: string, name: string) =>
+      Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? Number.NaN);
+    return { syscalls: field(io, "syscr") + field(io, "syscw"), wakeups: field(status, "voluntary_ctxt_switches") };
+  } catch {
+    return { syscalls: Number.NaN, wakeups: Number.NaN };
+  }
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kib === undefined ? Number.NaN : Number(kib) / 1024;
+}
+
+type RedisClient = ReturnType<typeof createClient>;
+
+/** Server-wide command counts (other databases' clients count too; nobody else should be busy). */
+async function redisCounts(redis: RedisClient): Promise<{ commands: number; set: number; eval: number }> {
+  const stats = await redis.info("stats");
+  const commandStats = await redis.info("commandstats");
+  const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(commandStats)?.[1] ?? 0);
+  return {
+    commands: Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0),
+    set: calls("set"),
+    eval: calls("eval"),
+  };
+}
+
+interface Snapshot {
+  at: number;
+  bots: (number | undefined)[];
+  botKernel: { syscalls: number; wakeups: number }[];
+  generator: number | undefined;
+  redis: number | undefined;
+  mainMicros: number;
+  machine: { busy: number; total: number; steal: number };
+  counts: { commands: number; set: number; eval: number };
+}
+
+async function snapshot(bots: Bot[], generator: ChildProcess, redisPid: number | undefined, redis: RedisClient) {
+  const taken: Snapshot = {
+    at: performance.now(),
+    bots: bots.map((bot) => cpuTicks(bot.pid)),
+    botKernel: bots.map((bot) => kernelWork(bot.pid)),
+    generator: cpuTicks(generator.pid ?? -1),
+    redis: redisPid === undefined ? undefined : cpuTicks(redisPid),
+    mainMicros: (() => {
+      const usage = process.cpuUsage();
+      return usage.user + usage.system;
+    })(),
+    machine: machineTicks(),
+    counts: { commands: 0, set: 0, eval: 0 },
+  };
+  taken.counts = await redisCounts(redis);
+  return taken;
+}
+
+/** Mean time in the core per command group, from a bot's /metrics (command_duration histogram). */
+async function coreSeconds(port: number): Promise<Map<string, { sum: number; count: number }>> {
+  const text = await new Promise<string>((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path: "/metrics" }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      res.on("error", reject);
+    })
+      .on("error", reject)
+      .end();
+  });
+  const byCommand = new Map<string, { sum: number; count: number }>();
+  for (const match of text.matchAll(
+    /roadmap_bot_command_duration_seconds_(sum|count)\{command="([^"]+)"\} ([\d.e+-]+)/g,
+  )) {
+    const [, kind, command, value] = match;
+    const entry = byCommand.get(command as string) ?? { sum: 0, count: 0 };
+    entry[kind as "sum" | "count"] += Number(value);
+    byCommand.set(command as string, entry);
+  }
+  return byCommand;
+}
+
+/** The generator process and its one-at-a-time orders. */
+class Generator {
+  readonly child: ChildProcess;
+  private listener: ((message: LoadMessage) => void) | undefined;
+  private readonly ready: Promise<void>;
+
+  constructor() {
+    this.child = fork(path.join(import.meta.dirname, "replica-load.ts"), [], {
+      cwd: root,
+      execArgv: ["--import", "tsx"],
+      // Structured clone, so NaN (no writes in a window) arrives as NaN, not null.
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code}`)));
+      this.child.on("message", (message: LoadMessage) => {
+        if (message.type === "ready") resolve();
+        else this.listener?.(message);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Runs one order; `onWindow` hears when the measured window opens and closes. */
+  async order(order: LoadOrder, onWindow: (edge: "start" | "end") => void = () => undefined): Promise<LoadResult> {
+    await this.ready;
+    const exited = new Promise<never>((_, reject) =>
+      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code} during a run`))),
+    );
+    const result = new Promise<LoadResult>((resolve) => {
+      this.listener = (message) => {
+        if (message.type === "window") onWindow(message.edge);
+        else if (message.type === "result") resolve(message.result);
+      };
+    });
+    this.child.send(order);
+    try {
+      return await Promise.race([result, exited]);
+    } finally {
+      this.listener = undefined;
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
+}
+
+const whoOf = (u: number): Who => {
+  const userId = userIdOf(u);
+  return { platform: "slack", userId, displayName: userId.toLowerCase(), teamId, channelId: "C0TEST" };
+};
+
+/** Three topics done per person (two of stage 17 for some), through the bot's own core. */
+function seededTopics(roadmap: Roadmap): string[][] {
+  const stage17 = roadmap.stages.find((stage) => stage.number === 17);
+  if (!stage17) throw new Error("the default roadmap has no stage 17");
+  return Array.from({ length: users }, (_, u) => {
+    const picks = [
+      stage17.topics[u % stage17.topics.length],
+      roadmap.topics[(u * 7) % roadmap.topics.length],
+      roadmap.topics[(u * 13 + 5) % roadmap.topics.length],
+    ];
+    return [...new Set(picks.flatMap((topic) => (topic ? [topic.id] : [])))];
+  });
+}
+
+const appConfig = () =>
+  loadConfig({
+    STORE_URL: storeUrl,
+    CONTENT_DIR: contentDir,
+    LOG_LEVEL: "silent",
+    SLACK_BOT_TOKEN: "xoxb-x",
+    SLACK_SIGNING_SECRET: "x",
+  });
+
+async function seed(redis: RedisClient, seeded: string[][]): Promise<void> {
+  await redis.flushDb();
+  const app = await createApp(appConfig(), "silent", { store: await openStore(storeUrl, silentLogger) });
+  try {
+    const next = { u: 0 };
+    const worker = async () => {
+      for (let u = next.u++; u < users; u = next.u++) {
+        for (const topic of seeded[u] ?? []) {
+          const reply = await app.core.handle({ text: `done ${topic}`, who: whoOf(u) });
+          if (reply.outcome !== "ok") throw new Error(`seeding "done ${topic}" answered ${reply.outcome}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+  } finally {
+    await app.close();
+  }
+}
+
+/** Every person's done topics and the team's all-time board, read back, against the answered writes. */
+async function verify(roadmap: Roadmap, expected: string[][]): Promise<string[]> {
+  const problems: string[] = [];
+  const store = await openStore(storeUrl, silentLogger);
+  const app = await createApp(appConfig(), "silent", { store });
+  try {
+    const { progress } = repositories(store, silentLogger, "UTC");
+    let points = 0;
+    let people = 0;
+    for (let u = 0; u < users; u++) {
+      const stored = await progress.load(roadmap, { platform: "slack", userId: userIdOf(u) });
+      const done = [...stored.topics].filter(([, record]) => record.status === "done").map(([id]) => id);
+      const want = expected[u] ?? [];
+      if (done.sort().join(",") !== [...want].sort().join(",") && problems.length < 5) {
+        problems.push(`${userIdOf(u)} has done [${done.join(", ")}], answers said [${want.join(", ")}]`);
+      }
+      const mine = pointsOf(stored, roadmap);
+      points += mine;
+      if (mine > 0) people++;
+    }
+    // The totals line, as Slack would show it, from the message the bot would send.
+    const board = JSON.stringify(toSlackMessage(await app.core.handle({ text: "leaderboard all", who: whoOf(0) })));
+    const totals = /([\d,]+) (?:people|person) · ([\d,]+) pts? in total/.exec(board);
+    if (!totals) problems.push(`leaderboard all shows no totals: ${board.slice(0, 200)}`);
+    else if (Number(totals[1]?.replace(/,/g, "")) !== people || Number(totals[2]?.replace(/,/g, "")) !== points) {
+      problems.push(
+        `all-time board says ${totals[1]} people · ${totals[2]} pts; documents add up to ${people} · ${points}`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+  return problems;
+}
+
+interface Measured {
+  name: string;
+  result: LoadResult;
+  peakMiB: number[];
+  cpu: {
+    seconds: number;
+    bots: number[];
+    generator: number;
+    redis: number | undefined;
+    main: number;
+    other: number;
+    idle: number;
+    steal: number;
+  };
+  redisPerRequest: { commands: number; set: number; eval: number };
+  /** Per answered request, all bots together. */
+  botSyscalls: number;
+  botWakeups: number;
+  coreMs: { write: number; read: number };
+  problems: string[];
+}
+
+const live: { bots: Bot[]; generator: Generator | undefined } = { bots: [], generator: undefined };
+
+async function startBots(count: number, fake: FakeSlack): Promise<{ bots: Bot[]; urls: string[] }> {
+  const bots = Array.from({ length: count }, () => new Bot(fake));
+  live.bots.push(...bots);
+  const ports = await Promise.all(bots.map((bot) => bot.port));
+  return { bots, urls: ports.map((port) => `http://127.0.0.1:${port}/slack/events`) };
+}
+
+async function stopBots(bots: Bot[]): Promise<string[]> {
+  const codes = await Promise.all(bots.map((bot) => bot.stop()));
+  live.bots = live.bots.filter((bot) => !bots.includes(bot));
+  return codes.flatMap((code, i) =>
+    code === 0 ? [] : [`bot ${i + 1} exited ${code} on SIGTERM: ${bots[i]?.logs.slice(-500)}`],
+  );
+}
+
+async function measure(
+  name: string,
+  count: number,
+  rate: number,
+  context: {
+    fake: FakeSlack;
+    generator: Generator;
+    redis: RedisClient;
+    redisPid: number | undefined;
+    plan: Omit<LoadPlan, "targets">;
+    roadmap: Roadmap;
+  },
+): Promise<Measured> {
+  const { fake, generator, redis, redisPid, plan, roadmap } = context;
+  await seed(redis, plan.seeded);
+  const { bots, urls } = await startBots(count, fake);
+  const snapshots: Partial<Record<"start" | "end", Promise<Snapshot>>> = {};
+  const result = await generator.order(
+    { type: "run", rate, warmupSeconds: warmup, seconds, targets: urls, ...plan },
+    (edge) => {
+      snapshots[edge] = snapshot(bots, generator.child, redisPid, redis);
+    },
+  );
+  const [start, end] = await Promise.all([snapshots.start, snapshots.end]);
+  if (!start || !end) throw new Error("the load generator never reported its measured window");
+  const peakMiB = bots.map((bot) => peakRssMiB(bot.pid));
+  const core = await Promise.all(bots.map(async (bot) => coreSeconds(await bot.port)));
+  const problems = [
+    ...bots.flatMap((bot, i) => bot.errorLines.map((line) => `bot ${i + 1} logged: ${line}`)),
+    ...(await stopBots(bots)),
+  ];
+  problems.push(...(await verify(roadmap, result.expectedDone)));
+
+  const span = (end.at - start.at) / 1000;
+  const share = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? Number.NaN : (b - a) / ticksPerSecond / span;
+  const botShares = bots.map((_, i) => share(start.bots[i], end.bots[i]));
+  const generatorShare = share(start.generator, end.generator);
+  const redisShare = redisPid === undefined ? undefined : share(start.redis, end.redis);
+  const main = (end.mainMicros - start.mainMicros) / 1e6 / span;
+  const machineBusy = (end.machine.busy - start.machine.busy) / ticksPerSecond / span;
+  const machineTotal = (end.machine.total - start.machine.total) / ticksPerSecond / span;
+  const machineSteal = (end.machine.steal - start.machine.steal) / ticksPerSecond / span;
+  const ours = botShares.reduce((sum, n) => sum + n, 0) + generatorShare + (redisShare ?? 0) + main;
+  const perRequest = (key: "commands" | "set" | "eval") =>
+    (end.counts[key] - start.counts[key]) / Math.max(1, result.completed);
+  const kernelDelta = (key: "syscalls" | "wakeups") =>
+    bots.reduce((sum, _, i) => sum + ((end.botKernel[i]?.[key] ?? 0) - (start.botKernel[i]?.[key] ?? 0)), 0) /
+    Math.max(1, result.completed);
+  const group = (writes: boolean) => {
+    let sum = 0;
+    let n = 0;
+    for (const byCommand of core)
+      for (const [command, entry] of byCommand)
+        if ((command === "done" || command === "undo") === writes) {
+          sum += entry.sum;
+          n += entry.count;
+        }
+    return n === 0 ? Number.NaN : (sum / n) * 1000;
+  };
+  return {
+    name,
+    result,
+    peakMiB,
+    cpu: {
+      seconds: span,
+      bots: botShares,
+      generator: generatorShare,
+      redis: redisShare,
+      main,
+      other: machineBusy - ours,
+      idle: machineTotal - machineBusy - machineSteal,
+      steal: machineSteal,
+    },
+    redisPerRequest: { commands: perRequest("commands"), set: perRequest("set"), eval: perRequest("eval") },
+    botSyscalls: kernelDelta("syscalls"),
+    botWakeups: kernelDelta("wakeups"),
+    coreMs: { write: group(true), read: group(false) },
+    problems,
+  };
+}
+
+const pct = (share: number | undefined) =>
+  share === undefined || Number.isNaN(share) ? "   n/a" : `${(share * 100).toFixed(0)}%`;
+const ms = (n: number) =>
+  !Number.isFinite(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+
+function printTables(rate: number, probe: LoadResult, runs: Measured[]): void {
+  console.log(
+    `roadmap-bot replicas bench: signed /roadmap ${mix === "full" ? "mix (stage 17, topic, next, done, undo, leaderboard, progress)" : "reads only (stage 17, topic, next, leaderboard, progress)"} ` +
+      `for ${users} people over loopback HTTP, Redis db 9, client-side round-robin, at most ${connections} in flight per bot`,
+  );
+  console.log(
+    `open loop at ${rate} req/s = ${overload}x the ${probe.throughput.toFixed(0)} req/s one bot served in a ` +
+      `${probeSeconds}s closed-loop probe (p99 ${ms(probe.p99)}); ${seconds}s measured after ${warmup}s warm-up per configuration`,
+  );
+  const head = [
+    "config",
+    "offered",
+    "sent",
+    "answered",
+    "errors",
+    "deferred",
+    "backlog",
+    "thru/s",
+    "p50",
+    "p99",
+    "p99 at bot",
+    "peak RSS per process",
+  ];
+  const rows = runs.map((run) => [
+    run.name,
+    String(run.result.offered),
+    String(run.result.sent),
+    String(run.result.completed),
+    String(run.result.errors + run.problems.length),
+    String(run.result.deferred),
+    String(run.result.backlog),
+    run.result.throughput.toFixed(0),
+    ms(run.result.p50),
+    ms(run.result.p99),
+    ms(run.result.p99AtBot),
+    run.peakMiB.map((mib) => `${mib.toFixed(0)} MiB`).join(" / "),
+  ]);
+  table(head, rows);
+  console.log(`CPU in the measured window, as a share of one core (the machine's cores together: ${cores * 100}%):`);
+  table(
+    ["config", "bots", "generator", "redis", "bench", "other processes", "idle", "steal"],
+    runs.map((run) => [
+      run.name,
+      run.cpu.bots.map(pct).join("+"),
+      pct(run.cpu.generator),
+      pct(run.cpu.redis),
+      pct(run.cpu.main),
+      pct(run.cpu.other),
+      pct(run.cpu.idle),
+      pct(run.cpu.steal),
+    ]),
+  );
+  console.log(
+    "Per answered request: CPU of the bots and of Redis, the bots' read/write syscalls and event-loop wake-ups, " +
+      "Redis commands (SET includes lock attempts, EVAL is one per lock released); mean time in the core (store and locks) per write and read, from the bots' /metrics:",
+  );
+  table(
+    [
+      "config",
+      "bot CPU",
+      "redis CPU",
+      "bot syscalls",
+      "bot wakeups",
+      "redis cmds",
+      "SET",
+      "EVAL",
+      "core write",
+      "core read",
+    ],
+    runs.map((run) => {
+      const perRequest = (share: number | undefined) =>
+        share === undefined ? Number.NaN : (share * run.cpu.seconds * 1000) / Math.max(1, run.result.completed);
+      return [
+        run.name,
+        ms(perRequest(run.cpu.bots.reduce((sum, n) => sum + n, 0))),
+        ms(perRequest(run.cpu.redis)),
+        run.botSyscalls.toFixed(1),
+        run.botWakeups.toFixed(1),
+        run.redisPerRequest.commands.toFixed(1),
+        run.redisPerRequest.set.toFixed(2),
+        run.redisPerRequest.eval.toFixed(2),
+        ms(run.coreMs.write),
+        ms(run.coreMs.read),
+      ];
+    }),
+  );
+  for (const run of runs) {
+    console.log(
+      `${run.name}: answers per bot ${run.result.perTarget.join(" / ")}; ` +
+        `in the window ${(run.result.completedWrites / seconds).toFixed(0)} writes/s + ` +
+        `${((run.result.completed - run.result.completedWrites) / seconds).toFixed(0)} reads/s, ` +
+        `p99 at bot ${ms(run.result.p99AtBotWrites)} for writes, ${ms(run.result.p99AtBotReads)} for reads; ` +
+        `${run.result.writes} writes answered in all` +
+        `${run.result.fallbacks ? ` (${run.result.fallbacks} planned writes became reads: people ran out of topics)` : ""}; ` +
+        `generator ran at most ${ms(run.result.maxLateMs)} behind schedule`,
+    );
+  }
+  const [one] = runs;
+  if (one) {
+    // What this machine could serve if three bots cost per request what one does, and nothing else ran.
+    const ours = one.cpu.bots.reduce((sum, n) => sum + n, 0) + one.cpu.generator + (one.cpu.redis ?? 0) + one.cpu.main;
+    console.log(
+      `CPU ceiling: the 1-process run used ${pct(ours)} of one core (bot, generator, Redis, bench) for ` +
+        `${one.result.throughput.toFixed(0)} req/s; at that cost per request, and with nothing else running, ${cores} cores serve at most ` +
+        `${((one.result.throughput * cores) / ours).toFixed(0)} req/s, ${(cores / ours).toFixed(2)}x the 1-process throughput`,
+    );
+  }
+}
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+}
+
+let cleaned = false;
+async function cleanUp(redis: RedisClient | undefined, fake: FakeSlack | undefined): Promise<void> {
+  if (cleaned) return;
+  cleaned = true;
+  for (const bot of live.bots) bot.kill();
+  live.generator?.kill();
+  await fake?.stop().catch(() => undefined);
+  if (redis?.isOpen) {
+    await redis.flushDb().catch(() => undefined);
+    await redis.close().catch(() => undefined);
+  }
+}
+
+let redis: RedisClient | undefined;
+let fake: FakeSlack | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`bench interrupted (${signal}): stopping its processes`);
+    cleanUp(redis, fake).finally(() => process.exit(130));
+  });
+}
+
+try {
+  ensureBuilt();
+  redis = createClient({ url: storeUrl });
+  await redis.connect();
+  await redis.flushDb();
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+  const redisVisible = Number.isInteger(redisPid) && cpuTicks(redisPid) !== undefined ? redisPid : undefined;
+  fake = new FakeSlack();
+  await fake.start();
+  const generator = new Generator();
+  live.generator = generator;
+
+  const app = await createApp(appConfig(), "silent", { store: await openStore(storeUrl, silentLogger) });
+  const roadmap = app.core.defaultRoadmap;
+  await app.close();
+  const plan = {
+    connections,
+    secret,
+    topics: roadmap.topics.map((topic) => ({ id: topic.id, title: topic.title })),
+    seeded: seededTopics(roadmap),
+    mix,
+  };
+
+  // The probe: one bot, closed loop, to find what one process serves; it sets the rate for both runs.
+  await seed(redis, plan.seeded);
+  const probeBots = await startBots(1, fake);
+  const probe = await generator.order({
+    type: "probe",
+    warmupSeconds: Math.min(2, warmup),
+    seconds: probeSeconds,
+    targets: probeBots.urls,
+    ...plan,
+  });
+  const probeProblems = await stopBots(probeBots.bots);
+  if (probe.errors > 0 || probeProblems.length > 0) {
+    throw new Error(`the probe failed: ${[...probe.firstErrors, ...probeProblems].join("; ")}`);
+  }
+  const rate = Math.max(1, Math.round(probe.throughput * overload));
+
+  const context = { fake, generator, redis, redisPid: redisVisible, plan, roadmap };
+  const one = await measure("1 process", 1, rate, context);
+  const three = await measure("3 processes", 3, rate, context);
+  const runs = [one, three];
+
+  printTables(rate, probe, runs);
+  const failures = runs.flatMap((run) => [
+    ...run.result.firstErrors.map((error) => `${run.name}: ${error}`),
+    ...run.problems.map((problem) => `${run.name}: ${problem}`),
+  ]);
+  const errorCount = runs.reduce((sum, run) => sum + run.result.errors + run.problems.length, 0);
+  console.log(`total runtime ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  if (errorCount > 0) {
+    console.error(`bench failed: ${errorCount} error(s); first: ${failures.slice(0, 5).join(" | ")}`);
+    process.exitCode = 1;
+  } else {
+    console.log(ratioLine("throughput 3-proc/1-proc", three.result.throughput / one.result.throughput, target));
+  }
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp(redis, fake);
+}
