@@ -257,6 +257,36 @@ describe("BoardRepository: agrees with a simple model", () => {
     expect(await boards.totals(boardId)).toEqual({ total: 12 * (1 + 2 + 3 + 4 + 5), members: 60 });
     expect((await boards.top(boardId, 100)).standings).toHaveLength(60);
   });
+
+  it("GIVEN people each moving on a team's three period boards and a channel's in one batch, all at once THEN every board adds up and each place is returned in order", async () => {
+    const store = openMemoryStore(silentLogger);
+    const boards = new BoardRepository(store, silentLogger);
+    const ids = ["week-2026-W10", "month-2026-03", "all"].flatMap((period) => [
+      `release-engineer:test:T1::${period}`,
+      `release-engineer:test:T1:C1:${period}`,
+    ]);
+    const batches = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        boards.moveAll(
+          ids.map((id, board) => ({ boardId: id, userId: `u${i}`, from: undefined, points: (i % 4) + 1 + board })),
+        ),
+      ),
+    );
+    for (const [board, id] of ids.entries()) {
+      const expected = Array.from({ length: 40 }, (_, i) => (i % 4) + 1 + board).reduce((sum, p) => sum + p, 0);
+      expect(await boards.totals(id)).toEqual({ total: expected, members: 40 });
+    }
+    batches.forEach((places, i) => {
+      expect(places.map((place) => place?.points)).toEqual(ids.map((_, board) => (i % 4) + 1 + board));
+    });
+    // Leaving everything in one batch empties every board.
+    await Promise.all(
+      batches.map((places, i) =>
+        boards.moveAll(ids.map((id, board) => ({ boardId: id, userId: `u${i}`, from: places[board], points: 0 }))),
+      ),
+    );
+    for (const id of ids) expect(await boards.totals(id)).toEqual({ total: 0, members: 0 });
+  });
 });
 
 describe("BoardRepository: a stale place", () => {

@@ -126,7 +126,9 @@ export class Standings {
 
   /** Takes a person off every board they are on (forget-me, privacy hidden). Caller holds their lock. */
   async leaveAll(who: Person, profile: Profile): Promise<void> {
-    await Promise.all(Object.entries(profile.places).map(([id, place]) => this.boards.move(id, who.userId, place, 0)));
+    await this.boards.moveAll(
+      Object.entries(profile.places).map(([boardId, from]) => ({ boardId, userId: who.userId, from, points: 0 })),
+    );
     profile.places = {};
   }
 
@@ -212,19 +214,23 @@ export class Standings {
   /** Sets the person's points on each board to what their progress says. Caller holds their lock. */
   private async sync(who: Person, profile: Profile, roadmap: Roadmap, progress: UserProgress, boards: BoardRef[]) {
     const visible = profile.visibility !== "hidden";
-    const unique = new Map(boards.map((board) => [boardId(board), board]));
-    await Promise.all(
-      [...unique].map(async ([id, board]) => {
+    const unique = [...new Map(boards.map((board) => [boardId(board), board]))];
+    const moves = await Promise.all(
+      unique.map(async ([id, board]) => {
         const zone = await this.teamZone(board.platform, board.teamId);
         const kind = kindOfPeriod(board.period);
         const points = visible
           ? pointsOf(progress, roadmap, kind === "all" ? undefined : (at) => periodOf(kind, at, zone) === board.period)
           : 0;
-        const place = await this.boards.move(id, who.userId, profile.places[id], points);
-        if (place) profile.places[id] = place;
-        else delete profile.places[id];
+        return { boardId: id, userId: who.userId, from: profile.places[id], points };
       }),
     );
+    const places = await this.boards.moveAll(moves);
+    moves.forEach(({ boardId: id }, index) => {
+      const place = places[index];
+      if (place) profile.places[id] = place;
+      else delete profile.places[id];
+    });
   }
 
   /** The boards a person is on, as refs (for export). */

@@ -44,6 +44,8 @@ export const keys = {
   person: (person: Person): string => `person:${part(person.platform)}:${part(person.userId)}`,
   /** A leaderboard's totals and how many people hold each number of points (board ids are built by boardId). */
   board: (boardId: string): string => `board:${boardId}`,
+  /** The lock one team's (or channel's) boards of every period are changed under; never stored. */
+  boardScopeLock: (scope: string): string => `board-scope:${scope}`,
   /** How many people are on each page of the people holding some number of points on a board. */
   boardBucket: (boardId: string, points: number): string => `board-bucket:${boardId}:${points}`,
   /** One page of the people holding some number of points on a board, in the order they got there. */
