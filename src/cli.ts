@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { DiscordAPIError } from "discord.js";
+import type { Logger as PinoLogger } from "pino";
 import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
@@ -14,6 +15,7 @@ import { renderText } from "./platforms/console/render-text.ts";
 import { roadmapCommandData } from "./platforms/discord/command-data.ts";
 import { inviteUrl } from "./platforms/discord/invite.ts";
 import { registerCommands } from "./platforms/discord/register.ts";
+import { startShardManager } from "./platforms/discord/sharding.ts";
 import { startCron } from "./schedule/cron-driver.ts";
 import { StoreError } from "./store/store.ts";
 
@@ -23,7 +25,9 @@ const exitCodes = { ok: 0, "user-error": 1, "internal-error": 2 } as const;
 const usage = `Usage: roadmap-bot <command> [options]
 
 Commands:
-  start                      Run the bot (console chat when no platform is configured)
+  start [--shards auto|N]    Run the bot (console chat when no platform is configured).
+                             --shards: Discord as N shard processes (auto: as many as Discord
+                             recommends; needed past 2,500 servers)
   console                    Chat with the bot in this terminal
   ask "<text>"               Run one command and print the reply (exit 0 ok, 1 user error, 2 internal)
   lint-content [PATH]        Check roadmap files: a folder or one file (default: CONTENT_DIR)
@@ -98,24 +102,50 @@ const shutdownDeadlineMs = 10_000;
  */
 async function start(args: CliArgs): Promise<number> {
   const config = loadConfig();
+  if (args.shards !== undefined) {
+    const manager = await startShardManager(config, args.shards);
+    return serveUntilSignal(
+      manager.logger,
+      () => ({ shards: manager.shards.counts() }),
+      () => manager.stop(),
+    );
+  }
   if (config.platforms.length === 0) {
     process.stderr.write("No Slack or Discord credentials are set, so roadmap-bot chats here in the terminal.\n");
     return consoleChat(whoFrom(args));
   }
   const bot = await startBot(config);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const { logger, core } = bot.app;
+  return serveUntilSignal(
+    logger,
+    () => ({ inFlight: core.inFlight }),
+    () => bot.stop(),
+  );
+}
+
+/**
+ * Waits for SIGTERM or SIGINT (or, in a shard, for its manager to go away), then stops within
+ * shutdownDeadlineMs or exits 1.
+ */
+async function serveUntilSignal(
+  logger: PinoLogger,
+  state: () => Record<string, unknown>,
+  stop: () => Promise<void>,
+): Promise<number> {
+  const signal = await new Promise<string>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
+    // A shard process talks to its ShardingManager over IPC: the manager gone, the shard ends too.
+    if (process.send) process.once("disconnect", () => resolve("manager disconnected"));
   });
-  const { logger, core } = bot.app;
-  logger.info({ signal, inFlight: core.inFlight }, "shutting down");
+  logger.info({ signal, ...state() }, "shutting down");
   const deadline = setTimeout(() => {
     // pino writes to stderr synchronously, so this line is out before the exit.
-    logger.error({ deadlineMs: shutdownDeadlineMs, inFlight: core.inFlight }, "shutdown took too long; exiting");
+    logger.error({ deadlineMs: shutdownDeadlineMs, ...state() }, "shutdown took too long; exiting");
     process.exit(1);
   }, shutdownDeadlineMs);
   try {
-    await bot.stop();
+    await stop();
   } finally {
     // Stopped (or failed to): the deadline now only ends a process that something still keeps alive.
     deadline.unref();
@@ -212,19 +242,24 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`roadmap-bot: ${error.message}. See roadmap-bot --help.\n`);
-      process.exitCode = exitCodes["user-error"];
-      return;
-    }
-    process.stderr.write(
-      `roadmap-bot: ${explained(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
-    );
-    process.exitCode = exitCodes["internal-error"];
-  },
-);
+run(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`roadmap-bot: ${error.message}. See roadmap-bot --help.\n`);
+        process.exitCode = exitCodes["user-error"];
+        return;
+      }
+      process.stderr.write(
+        `roadmap-bot: ${explained(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
+      );
+      process.exitCode = exitCodes["internal-error"];
+    },
+  )
+  .finally(() => {
+    // A shard's IPC channel to its ShardingManager would keep the process alive: done, so let go.
+    if (process.connected) process.disconnect();
+  });

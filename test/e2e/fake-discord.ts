@@ -121,6 +121,10 @@ export interface FakeDiscordOptions {
    * (needed for `interaction.channel`, `channel.send`, threads). Without any, READY makes the client ready at once.
    */
   guilds?: FakeGuildInput[];
+  /** The `shards` that `GET /gateway/bot` recommends (default 1). */
+  shards?: number;
+  /** `session_start_limit.max_concurrency` of `GET /gateway/bot` (default 1). */
+  maxConcurrency?: number;
 }
 
 /** What a route answers: a status, a JSON body (none for 204) and any extra headers. */
@@ -182,8 +186,9 @@ type ParamNames<S extends string> = S extends `${string}:${infer Name}/${infer R
  * (give it as `new Client({ rest: { api: fake.apiUrl } })`) and a JSON gateway. It records what the bot sent so
  * tests assert on real payloads, and `until()` waits for them without timers.
  *
- * One bot client at a time. Destroy the client before `stop()`: a client still connected then is closed with
- * 4004 (authentication failed), which discord.js treats as final instead of reconnecting forever.
+ * One bot client at a time, or one per shard (`identifies`, `interactionOnShard`). Destroy the client before
+ * `stop()`: a client still connected then is closed with 4004 (authentication failed), which discord.js treats as
+ * final instead of reconnecting forever.
  */
 export class FakeDiscord {
   readonly appId: string;
@@ -202,12 +207,18 @@ export class FakeDiscord {
   readonly threads: { channelId: string; messageId: string | null; body: MessageBody; thread: ThreadObject }[] = [];
   /** The IDENTIFY data of the latest session (token, intents, properties...). */
   identified: Record<string, unknown> | undefined;
+  /** The IDENTIFY data of every session, in order: with sharding, one per shard (its `shard` is [id, count]). */
+  readonly identifies: Record<string, unknown>[] = [];
   /** How many times a client opened the gateway. */
   connections = 0;
   sessionId: string | undefined;
   port = 0;
 
   private readonly guilds: FakeGuildInput[];
+  private readonly recommendedShards: number;
+  private readonly maxConcurrency: number;
+  /** The identified connection of each shard id, for dispatching to one shard of several. */
+  private readonly liveShards = new Map<number, WebSocket>();
   private readonly channels = new Map<string, Record<string, unknown>>();
   private readonly dmChannels = new Map<string, string>();
   private readonly callbacks = new Map<string, RecordedRequest[]>();
@@ -229,6 +240,8 @@ export class FakeDiscord {
     this.appId = options.appId ?? APP_ID;
     this.botUser = { ...user({ id: this.appId, username: options.botName ?? "roadmap-bot" }), bot: true };
     this.guilds = options.guilds ?? [];
+    this.recommendedShards = options.shards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
     for (const guild of this.guilds)
       for (const [position, channel] of (guild.channels ?? []).entries())
         this.channels.set(channel.id, guildChannel(guild.id, channel, position));
@@ -299,6 +312,19 @@ export class FakeDiscord {
   async interaction<T extends InteractionLike>(payload: T): Promise<T> {
     this.interactions.set(payload.token, payload);
     await this.dispatch("INTERACTION_CREATE", payload);
+    return payload;
+  }
+
+  /** Resolves once the connection that identified as shard `id` is open and can take dispatches. */
+  async shardReady(id: number): Promise<void> {
+    await this.until(() => this.liveShards.has(id));
+  }
+
+  /** Dispatches INTERACTION_CREATE on shard `id`'s connection (with several shards), as `interaction()` does. */
+  async interactionOnShard<T extends InteractionLike>(id: number, payload: T): Promise<T> {
+    this.interactions.set(payload.token, payload);
+    await this.shardReady(id);
+    this.send(this.liveShards.get(id), { op: 0, t: "INTERACTION_CREATE", s: ++this.sequence, d: payload });
     return payload;
   }
 
@@ -470,6 +496,7 @@ export class FakeDiscord {
     });
     socket.on("close", () => {
       if (this.live === socket) this.live = undefined;
+      for (const [id, open] of this.liveShards) if (open === socket) this.liveShards.delete(id);
       this.notify();
     });
     this.send(socket, { op: 10, d: { heartbeat_interval: 41_250 } });
@@ -483,6 +510,10 @@ export class FakeDiscord {
         return;
       case 2: {
         this.identified = payload.d as Record<string, unknown>;
+        this.identifies.push(this.identified);
+        const shard: [number, number] = Array.isArray(this.identified.shard)
+          ? (this.identified.shard as [number, number])
+          : [0, 1];
         this.sessionId = randomBytes(16).toString("hex");
         this.sequence = 0;
         this.send(socket, {
@@ -498,12 +529,13 @@ export class FakeDiscord {
             resume_gateway_url: this.gatewayUrl,
             application: { id: this.appId, flags: 0 },
             private_channels: [],
-            shard: [0, 1],
+            shard,
           },
         });
         for (const guild of this.guilds)
           this.send(socket, { op: 0, t: "GUILD_CREATE", s: ++this.sequence, d: this.guildCreate(guild) });
         this.live = socket;
+        this.liveShards.set(shard[0], socket);
         return;
       }
       case 6: {
@@ -631,8 +663,8 @@ export class FakeDiscord {
     route("GET /gateway/bot", () =>
       ok({
         url: this.gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        shards: this.recommendedShards,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: this.maxConcurrency },
       }),
     ),
     route("GET /gateway", () => ok({ url: this.gatewayUrl })),
