@@ -13,8 +13,48 @@ export interface LockClient {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
-/** Deletes the lock only if it still holds our token: an expired lock retaken by another process stays theirs. */
-const releaseScript = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+/**
+ * Deletes the lock only if it still holds our token (an expired lock retaken by another process
+ * stays theirs), and then announces the release on ARGV[2], so waiters elsewhere try at once.
+ */
+const releaseScript = `if redis.call("get", KEYS[1]) == ARGV[1] then
+  redis.call("del", KEYS[1])
+  redis.call("publish", ARGV[2], KEYS[1])
+  return 1
+end
+return 0`;
+
+/**
+ * Wakes this process's waiters when a lock is released anywhere: fed by a Redis subscription to
+ * the release channel. Without it (or between messages) waiters poll.
+ */
+export class ReleaseFeed {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  /** A release of `lockKey` was announced. */
+  notify(lockKey: string): void {
+    const waiting = this.waiters.get(lockKey);
+    if (!waiting) return;
+    this.waiters.delete(lockKey);
+    for (const wake of waiting) wake();
+  }
+
+  /** Resolves on the next release of `lockKey`, or after `ms` (a release can come before we listen). */
+  wait(lockKey: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.waiters.get(lockKey) ?? new Set<() => void>();
+      this.waiters.set(lockKey, waiting);
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        if (waiting.size === 0 && this.waiters.get(lockKey) === waiting) this.waiters.delete(lockKey);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waiting.add(wake);
+    });
+  }
+}
 
 export interface RedisLockOptions {
   /** How long a lock lives if its holder dies without releasing it. */
@@ -35,7 +75,14 @@ export class RedisLock {
     private readonly client: LockClient,
     private readonly prefix: string,
     private readonly options: RedisLockOptions = { ttlMs: 10_000, waitMs: 15_000 },
+    /** Release announcements, when the process subscribes to them; else waiters only poll. */
+    private readonly feed?: ReleaseFeed,
   ) {}
+
+  /** The channel releases are announced on. */
+  get releaseChannel(): string {
+    return `${this.prefix}released`;
+  }
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const lockKey = `${this.prefix}${key}`;
@@ -56,7 +103,8 @@ export class RedisLock {
       // Jittered backoff, so processes that collide once do not keep colliding in step. Capped low:
       // a board lock is held for a few ms, and a waiter asleep for longer leaves it idle
       // (bench/replicas.ts: a 50 ms cap gave 3 replicas 0.55-0.59x one process, 8 ms 0.72x).
-      await sleep(pause + Math.random() * pause);
+      const nap = pause + Math.random() * pause;
+      await (this.feed ? this.feed.wait(lockKey, nap) : sleep(nap));
       pause = Math.min(pause * 2, 8);
     }
     try {
@@ -65,7 +113,7 @@ export class RedisLock {
       // An unreleased lock expires after its TTL; a release that cannot reach Redis must not
       // turn finished work into a failure, nor hang.
       await bounded(
-        this.client.eval(releaseScript, { keys: [lockKey], arguments: [token] }),
+        this.client.eval(releaseScript, { keys: [lockKey], arguments: [token, this.releaseChannel] }),
         1_000,
         `unlock ${key}`,
       ).catch(() => undefined);
