@@ -45,6 +45,8 @@ export interface AppOverrides {
   instance?: string;
   /** Where commands and posts are counted. startBot makes one when absent; createApp then records nothing. */
   metrics?: Metrics;
+  /** Discord served by shard processes this one manages (`start --shards`): health and readiness include them. */
+  discordShards?: { alive(): boolean; ready(): boolean };
 }
 
 export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
@@ -134,10 +136,10 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   const slackEvents = slack?.requestListener;
   const server = createHttpServer({
     ...(slackEvents ? { slackEvents } : {}),
-    alive: () => discord === undefined || discord.alive,
+    alive: () => (discord === undefined || discord.alive) && (overrides.discordShards?.alive() ?? true),
     ready: async () => {
       await app.store.get("readiness-probe");
-      return discord === undefined || discord.connected;
+      return (discord === undefined || discord.connected) && (overrides.discordShards?.ready() ?? true);
     },
     metrics: metrics.registry,
   });
@@ -153,7 +155,11 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     throw error;
   }
   app.logger.info(
-    { port, slack: slack ? config.slack?.mode : "off", discord: discord ? "on" : "off" },
+    {
+      port,
+      slack: slack ? config.slack?.mode : "off",
+      discord: discord ? "on" : overrides.discordShards ? "shards" : "off",
+    },
     "http server listening",
   );
   const cron = overrides.cron === false ? undefined : startCron(() => scheduler.tick(), app.logger);

@@ -108,7 +108,7 @@ describe("roadmap-bot start --shards 2 against the fake Discord", async () => {
         STORE_URL: "sqlite://./data/never-opened.sqlite",
       });
       await expect(startShardManager(config, 2)).rejects.toThrow(
-        "--shards starts 2 processes, and one SQLite file must not be shared between processes: set STORE_URL to redis://… or postgres://…",
+        "--shards runs Discord in processes of its own beside this one, and one SQLite file must not be shared between processes: set STORE_URL to redis://… or postgres://…",
       );
       expect(fake.identifies).toEqual([]);
     } finally {

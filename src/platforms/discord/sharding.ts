@@ -1,6 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type Shard, ShardingManager } from "discord.js";
@@ -9,10 +8,8 @@ import { Gauge } from "prom-client";
 import { z } from "zod";
 import type { ShardCount } from "../../cli-args.ts";
 import { type Config, ConfigError, type DiscordConfig } from "../../config.ts";
-import { createHttpServer, listen } from "../../http/server.ts";
 import { createLogger } from "../../logging.ts";
 import { startBot } from "../../main.ts";
-import { createMetrics } from "../../metrics.ts";
 
 /**
  * `roadmap-bot start --shards auto|N`: this process becomes discord.js's ShardingManager. Each shard
@@ -260,6 +257,13 @@ export async function startShardManager(
   if (!config.platforms.includes("discord")) {
     throw new ConfigError("--shards runs Discord, but ROADMAP_PLATFORMS leaves discord out: add it, or drop --shards");
   }
+  if (config.storeUrl.startsWith("sqlite:")) {
+    // Locks on SQLite hold inside one process only, and the shards and this manager (which opens
+    // the store for its own readiness, and for Slack) are separate processes.
+    throw new ConfigError(
+      "--shards runs Discord in processes of its own beside this one, and one SQLite file must not be shared between processes: set STORE_URL to redis://… or postgres://…",
+    );
+  }
   const logger = createLogger(config.logLevel ?? "info");
   const gateway = await fetchGatewayBot(discord);
   const count = shardCountFor(requested, gateway);
@@ -280,37 +284,26 @@ export async function startShardManager(
       "Discord's session start limit is low",
     );
   }
-  if (count > 1 && config.storeUrl.startsWith("sqlite:")) {
-    // Locks on SQLite hold inside one process only: shards sharing the file would lose updates.
-    throw new ConfigError(
-      `--shards starts ${count} processes, and one SQLite file must not be shared between processes: set STORE_URL to redis://… or postgres://…`,
-    );
-  }
   const shards = new DiscordShards({ discord, count, logger, delayMs, ...options });
-  const slackHere = config.slack !== undefined && config.platforms.includes("slack");
-  const served = slackHere
-    ? await serveWithSlack(config, shards)
-    : await serveHealth(config, shards, logger).catch((error: unknown) => {
-        throw portError(error, config.port);
-      });
+  // This process serves PORT (health, readiness, metrics) and Slack when it is configured here.
+  const bot = await startBot(
+    { ...config, platforms: config.platforms.filter((platform) => platform !== "discord") },
+    { discordShards: shards },
+  );
+  bot.app.metrics?.registry.registerMetric(shardGauge(shards));
   shards.start();
   let stopping: Promise<void> | undefined;
   return {
     logger,
     shards,
-    port: served.port,
+    port: bot.port,
     stop() {
       stopping ??= (async () => {
-        await Promise.all([shards.stop(), served.stop()]);
+        await Promise.all([shards.stop(), bot.stop()]);
       })();
       return stopping;
     },
   };
-}
-
-interface Served {
-  port: number;
-  stop(): Promise<void>;
 }
 
 function shardGauge(shards: DiscordShards): Gauge<"state"> {
@@ -326,50 +319,4 @@ function shardGauge(shards: DiscordShards): Gauge<"state"> {
       this.set({ state: "ready" }, ready);
     },
   });
-}
-
-/** Only Discord: /healthz, /readyz and /metrics answer for the shards. */
-async function serveHealth(config: Config, shards: DiscordShards, logger: PinoLogger): Promise<Served> {
-  const metrics = createMetrics();
-  metrics.registry.registerMetric(shardGauge(shards));
-  const server = createHttpServer({
-    alive: () => shards.alive(),
-    ready: async () => shards.ready(),
-    metrics: metrics.registry,
-  });
-  const port = await listen(server, config.port);
-  logger.info({ port, slack: "off", discord: "shards" }, "http server listening");
-  return { port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Slack in this process, as `start` runs it; /healthz and /readyz also fail while a shard does. */
-async function serveWithSlack(config: Config, shards: DiscordShards): Promise<Served> {
-  const bot = await startBot({ ...config, platforms: config.platforms.filter((platform) => platform !== "discord") });
-  bot.app.metrics?.registry.registerMetric(shardGauge(shards));
-  guardHealth(bot.server, shards);
-  return { port: bot.port, stop: () => bot.stop() };
-}
-
-/** Answers 503 on /healthz and /readyz while the shards are not alive or ready; else the bot's server answers. */
-function guardHealth(server: Server, shards: DiscordShards): void {
-  const inner = server.listeners("request") as RequestListener[];
-  server.removeAllListeners("request");
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/healthz" && !shards.alive()) {
-      res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "failed" }));
-      return;
-    }
-    if (req.method === "GET" && path === "/readyz" && !shards.ready()) {
-      res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "not ready" }));
-      return;
-    }
-    for (const listener of inner) listener.call(server, req, res);
-  });
-}
-
-function portError(error: unknown, port: number): unknown {
-  return (error as NodeJS.ErrnoException).code === "EADDRINUSE"
-    ? new ConfigError(`PORT ${port} is already in use; set PORT to a free port`)
-    : error;
 }
