@@ -4,8 +4,10 @@ import { BoardRepository } from "./progress/board-repository.ts";
 import { PeopleRepository } from "./progress/people.ts";
 import { PersonalData } from "./progress/personal-data.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
+import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
+import { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
 
 /** Every repository the core works with, over one store: the one place they are wired together. */
@@ -19,7 +21,8 @@ export function repositories(
   const standings = new Standings({
     progress,
     people: new PeopleRepository(store, logger),
-    boards: new BoardRepository(store, logger),
+    // Redis ranks natively and moves atomically; every other store keeps paged documents.
+    boards: store instanceof RedisStore ? new RedisBoards(store) : new BoardRepository(store, logger),
     teams: schedule.teams,
     subscriptions: schedule.subscriptions,
     defaultZone,

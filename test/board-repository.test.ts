@@ -1,9 +1,13 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Logger } from "../src/core/logger.ts";
 import { silentLogger } from "../src/core/logger.ts";
-import { type BoardPlace, BoardRepository, pageSize } from "../src/progress/board-repository.ts";
+import { BoardRepository, pageSize } from "../src/progress/board-repository.ts";
+import type { BoardPlace } from "../src/progress/boards.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
+import { BoardModel as Model } from "./contract/boards.contract.ts";
+
+// What every implementation must do is in test/contract/boards.contract.ts (run by boards.test.ts);
+// this file covers what is particular to paged documents: pages, and a profile's stale page.
 
 const boardId = "release-engineer:test:T1::all";
 
@@ -21,117 +25,6 @@ function makeBoards(logger: Logger = silentLogger) {
   const order = async (limit = 1_000) => (await boards.top(boardId, limit)).standings.map((s) => s.userId);
   return { store, boards, places, move, order };
 }
-
-/** The board as a plain list: points, then the order people reached those points. */
-class Model {
-  private readonly people = new Map<string, { points: number; arrived: number }>();
-  private clock = 0;
-
-  move(userId: string, points: number): void {
-    if ((this.people.get(userId)?.points ?? 0) === points) return;
-    if (points === 0) this.people.delete(userId);
-    else this.people.set(userId, { points, arrived: this.clock++ });
-  }
-
-  ranking(): { userId: string; points: number; rank: number }[] {
-    return [...this.people]
-      .sort(([, a], [, b]) => b.points - a.points || a.arrived - b.arrived)
-      .map(([userId, { points }], index) => ({ userId, points, rank: index + 1 }));
-  }
-
-  totals(): { total: number; members: number } {
-    let total = 0;
-    for (const { points } of this.people.values()) total += points;
-    return { total, members: this.people.size };
-  }
-}
-
-describe("BoardRepository: moving people", () => {
-  it("GIVEN an empty board THEN the top is empty and the totals are zero", async () => {
-    const { boards } = makeBoards();
-    expect(await boards.top(boardId, 10)).toEqual({ standings: [], total: 0, members: 0 });
-    expect(await boards.totals(boardId)).toEqual({ total: 0, members: 0 });
-  });
-
-  it("GIVEN a person moves in, up, down and out THEN the top and the totals follow every step", async () => {
-    const { boards, move } = makeBoards();
-    expect(await move("alice", 3)).toEqual({ points: 3, page: 0 });
-    expect(await boards.top(boardId, 10)).toEqual({
-      standings: [{ userId: "alice", points: 3, rank: 1 }],
-      total: 3,
-      members: 1,
-    });
-
-    expect(await move("alice", 8)).toEqual({ points: 8, page: 0 });
-    expect(await boards.totals(boardId)).toEqual({ total: 8, members: 1 });
-
-    await move("bob", 5);
-    expect(await move("alice", 2)).toEqual({ points: 2, page: 0 });
-    expect((await boards.top(boardId, 10)).standings).toEqual([
-      { userId: "bob", points: 5, rank: 1 },
-      { userId: "alice", points: 2, rank: 2 },
-    ]);
-    expect(await boards.totals(boardId)).toEqual({ total: 7, members: 2 });
-
-    expect(await move("alice", 0)).toBeUndefined();
-    expect(await boards.top(boardId, 10)).toEqual({
-      standings: [{ userId: "bob", points: 5, rank: 1 }],
-      total: 5,
-      members: 1,
-    });
-  });
-
-  it("GIVEN a move to the points a person already has THEN nothing changes and their place is kept", async () => {
-    const { boards, move, places } = makeBoards();
-    await move("alice", 3);
-    await move("bob", 3);
-    const before = places.get("alice");
-    expect(await move("alice", 3)).toBe(before);
-    expect(await boards.top(boardId, 10)).toMatchObject({ total: 6, members: 2 });
-    expect((await boards.top(boardId, 10)).standings.map((s) => s.userId)).toEqual(["alice", "bob"]);
-  });
-
-  it("GIVEN two people reach 6 pts THEN whoever got there first ranks first, whoever reached 3 first", async () => {
-    const { boards, move, places, order } = makeBoards();
-    await move("bob", 3);
-    await move("alice", 3);
-    await move("alice", 6); // Alice reaches 6 first...
-    await move("bob", 6); // ...though Bob reached 3 first.
-    await move("carol", 6);
-    await move("dave", 9);
-    expect(await order()).toEqual(["dave", "alice", "bob", "carol"]);
-    expect(await boards.rank(boardId, "bob", places.get("bob") as BoardPlace)).toBe(3);
-
-    // Leaving 6 and coming back puts Alice behind those who stayed.
-    await move("alice", 5);
-    await move("alice", 6);
-    expect(await order()).toEqual(["dave", "bob", "carol", "alice"]);
-  });
-
-  it("GIVEN 15 people THEN top 10 stops at ten and the rank of the 14th counts everyone ahead", async () => {
-    const { boards, move, places } = makeBoards();
-    for (let i = 1; i <= 15; i++) await move(`u${i}`, i % 4 === 0 ? 1 : 2);
-    const { standings, total, members } = await boards.top(boardId, 10);
-    expect(standings).toHaveLength(10);
-    expect(standings.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(standings.every((s) => s.points === 2)).toBe(true);
-    expect(members).toBe(15);
-    expect(total).toBe(12 * 2 + 3 * 1);
-    // 12 people hold 2 pts; u4, u8, u12 hold 1 pt in that order.
-    expect(await boards.rank(boardId, "u12", places.get("u12") as BoardPlace)).toBe(15);
-    expect(await boards.rank(boardId, "u4", places.get("u4") as BoardPlace)).toBe(13);
-    expect(await boards.rank(boardId, "u14", places.get("u14") as BoardPlace)).toBe(11);
-  });
-
-  it("GIVEN boards with different ids THEN a move on one leaves the other alone", async () => {
-    const store = openMemoryStore(silentLogger);
-    const boards = new BoardRepository(store, silentLogger);
-    await boards.move("board-a", "alice", undefined, 3);
-    await boards.move("board-b", "bob", undefined, 2);
-    expect(await boards.totals("board-a")).toEqual({ total: 3, members: 1 });
-    expect(await boards.totals("board-b")).toEqual({ total: 2, members: 1 });
-  });
-});
 
 describe("BoardRepository: pages", () => {
   it(`GIVEN two and a half pages of people on the same points THEN pages roll over at ${pageSize} and every rank stays exact`, async () => {
@@ -199,30 +92,6 @@ describe("BoardRepository: pages", () => {
 });
 
 describe("BoardRepository: agrees with a simple model", () => {
-  it("GIVEN any sequence of moves THEN total, members, order and every rank match the model", async () => {
-    const moves = fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 6 })), {
-      maxLength: 120,
-    });
-    await fc.assert(
-      fc.asyncProperty(moves, async (sequence) => {
-        const { boards, move, places } = makeBoards();
-        const model = new Model();
-        for (const [user, points] of sequence) {
-          await move(`u${user}`, points);
-          model.move(`u${user}`, points);
-        }
-        const ranking = model.ranking();
-        const top = await boards.top(boardId, 100);
-        expect(top.standings).toEqual(ranking);
-        expect({ total: top.total, members: top.members }).toEqual(model.totals());
-        for (const { userId, rank } of ranking) {
-          expect(await boards.rank(boardId, userId, places.get(userId) as BoardPlace)).toBe(rank);
-        }
-      }),
-      { seed: 20_260_302, numRuns: 150 },
-    );
-  });
-
   it("GIVEN a long seeded run over more than a page of people THEN the board still matches the model", async () => {
     const { boards, move, places } = makeBoards();
     const model = new Model();
@@ -248,44 +117,6 @@ describe("BoardRepository: agrees with a simple model", () => {
     for (const { userId, rank } of ranking.filter((_, index) => index % 7 === 0)) {
       expect(await boards.rank(boardId, userId, places.get(userId) as BoardPlace)).toBe(rank);
     }
-  });
-
-  it("GIVEN 60 people moving at once THEN no move is lost: the total is the sum of their points", async () => {
-    const store = openMemoryStore(silentLogger);
-    const boards = new BoardRepository(store, silentLogger);
-    await Promise.all(Array.from({ length: 60 }, (_, i) => boards.move(boardId, `u${i}`, undefined, (i % 5) + 1)));
-    expect(await boards.totals(boardId)).toEqual({ total: 12 * (1 + 2 + 3 + 4 + 5), members: 60 });
-    expect((await boards.top(boardId, 100)).standings).toHaveLength(60);
-  });
-
-  it("GIVEN people each moving on a team's three period boards and a channel's in one batch, all at once THEN every board adds up and each place is returned in order", async () => {
-    const store = openMemoryStore(silentLogger);
-    const boards = new BoardRepository(store, silentLogger);
-    const ids = ["week-2026-W10", "month-2026-03", "all"].flatMap((period) => [
-      `release-engineer:test:T1::${period}`,
-      `release-engineer:test:T1:C1:${period}`,
-    ]);
-    const batches = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        boards.moveAll(
-          ids.map((id, board) => ({ boardId: id, userId: `u${i}`, from: undefined, points: (i % 4) + 1 + board })),
-        ),
-      ),
-    );
-    for (const [board, id] of ids.entries()) {
-      const expected = Array.from({ length: 40 }, (_, i) => (i % 4) + 1 + board).reduce((sum, p) => sum + p, 0);
-      expect(await boards.totals(id)).toEqual({ total: expected, members: 40 });
-    }
-    batches.forEach((places, i) => {
-      expect(places.map((place) => place?.points)).toEqual(ids.map((_, board) => (i % 4) + 1 + board));
-    });
-    // Leaving everything in one batch empties every board.
-    await Promise.all(
-      batches.map((places, i) =>
-        boards.moveAll(ids.map((id, board) => ({ boardId: id, userId: `u${i}`, from: places[board], points: 0 }))),
-      ),
-    );
-    for (const id of ids) expect(await boards.totals(id)).toEqual({ total: 0, members: 0 });
   });
 });
 

@@ -15,6 +15,17 @@ interface RedisClient {
   scanIterator(options: { MATCH: string; COUNT: number }): AsyncIterable<string[]>;
   type(key: string): Promise<string>;
   get(key: string): Promise<string | null>;
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** A Redis value of any type as text: a string as it is; a sorted set's members and scores, a hash's fields. */
+async function redisValue(client: RedisClient, key: string): Promise<string> {
+  const type = await client.type(key);
+  if (type === "string") return String(await client.get(key));
+  if (type === "zset")
+    return `<zset> ${JSON.stringify(await client.sendCommand(["ZRANGE", key, "0", "-1", "WITHSCORES"]))}`;
+  if (type === "hash") return `<hash> ${JSON.stringify(await client.sendCommand(["HGETALL", key]))}`;
+  return `<${type}>`;
 }
 
 /**
@@ -39,11 +50,7 @@ export async function scanStore(store: Store): Promise<RawEntry[]> {
     const client = (backend as { client: RedisClient }).client;
     entries = [];
     for await (const batch of client.scanIterator({ MATCH: "*", COUNT: 500 })) {
-      for (const key of batch) {
-        const type = await client.type(key);
-        const value = type === "string" ? await client.get(key) : `<${type}>`;
-        entries.push({ key, value: String(value) });
-      }
+      for (const key of batch) entries.push({ key, value: await redisValue(client, key) });
     }
   } else {
     throw new Error(`scanStore does not know the ${store.kind} backend`);

@@ -2,13 +2,7 @@ import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
-
-/** Where a person stands on one board; kept in their profile, so moving them reads nothing else. */
-export const boardPlaceSchema = z.object({
-  points: z.number().int().positive(),
-  page: z.number().int().min(0),
-});
-export type BoardPlace = z.infer<typeof boardPlaceSchema>;
+import type { BoardMove, BoardPlace, Boards, Standing } from "./boards.ts";
 
 const boardSchema = z.object({
   /** The sum of every member's points: the team's total. */
@@ -38,25 +32,11 @@ const emptyBucket: Bucket = Object.freeze({ first: 0, counts: Object.freeze([]) 
  */
 export const pageSize = 50;
 
-/** One person moving on one board: from their current place (if any) to `points` (0 leaves). */
-export interface BoardMove {
-  boardId: string;
-  userId: string;
-  from: BoardPlace | undefined;
-  points: number;
-}
-
 /**
  * The scope a board belongs to: its id without the period (the last part), so a team's or a
  * channel's week, month and all-time boards share one lock.
  */
 const scopeOf = (boardId: string): string => boardId.slice(0, boardId.lastIndexOf(":"));
-
-export interface Standing {
-  userId: string;
-  points: number;
-  rank: number;
-}
 
 /**
  * Leaderboards over a store that offers only get, set and a lock. Three kinds of document:
@@ -73,7 +53,7 @@ export interface Standing {
  * period), so concurrent moves (from any process, when the store's lock is shared) never lose one
  * another.
  */
-export class BoardRepository {
+export class BoardRepository implements Boards {
   /** Documents already validated, by identity: a caching store returns the written object itself. */
   private readonly decoded = new WeakMap<object, unknown>();
 

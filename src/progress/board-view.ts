@@ -1,4 +1,4 @@
-import type { BoardRepository, Standing } from "./board-repository.ts";
+import type { Boards, Standing } from "./boards.ts";
 import type { PeopleRepository } from "./people.ts";
 
 export interface NamedStanding extends Standing {
@@ -8,7 +8,7 @@ export interface NamedStanding extends Standing {
 
 /** The first `limit` people on a board with the names they last used: the leaderboard and the weekly recap. */
 export async function namedTop(
-  boards: BoardRepository,
+  boards: Boards,
   people: PeopleRepository,
   platform: string,
   boardId: string,

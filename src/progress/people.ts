@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
-import { boardPlaceSchema } from "./board-repository.ts";
+import { boardPlaceSchema } from "./boards.ts";
 import type { Person } from "./model.ts";
 
 /** A channel someone used the bot in: its board ranks the people active there. */

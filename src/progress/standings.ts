@@ -6,8 +6,8 @@ import type { SubscriptionRepository } from "../schedule/subscription-repository
 import type { BoardRef } from "../store/keys.ts";
 import { boardId, parseBoardId } from "../store/keys.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
-import type { BoardRepository, Standing } from "./board-repository.ts";
 import { namedTop } from "./board-view.ts";
+import type { Boards, Standing } from "./boards.ts";
 import type { Person, UserProgress } from "./model.ts";
 import { newProfile, type PeopleRepository, type Profile } from "./people.ts";
 import { kindOfPeriod, type PeriodKind, periodKinds, periodOf } from "./periods.ts";
@@ -18,7 +18,7 @@ import { type Streak, streakOf } from "./streak.ts";
 export interface StandingsDeps {
   progress: ProgressRepository;
   people: PeopleRepository;
-  boards: BoardRepository;
+  boards: Boards;
   teams: TeamSettingsRepository;
   subscriptions: SubscriptionRepository;
   defaultZone: string;
@@ -55,7 +55,7 @@ type Scope = { teamId: string; channelId?: string };
  */
 export class Standings {
   readonly people: PeopleRepository;
-  readonly boards: BoardRepository;
+  readonly boards: Boards;
 
   constructor(private readonly deps: StandingsDeps) {
     this.people = deps.people;

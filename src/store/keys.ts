@@ -50,6 +50,10 @@ export const keys = {
   boardBucket: (boardId: string, points: number): string => `board-bucket:${boardId}:${points}`,
   /** One page of the people holding some number of points on a board, in the order they got there. */
   boardPage: (boardId: string, points: number, page: number): string => `board-page:${boardId}:${points}:${page}`,
+  /** A leaderboard as a Redis sorted set of user ids, scored by points and arrival (RedisBoards). */
+  boardRanking: (boardId: string): string => `board-ranking:${boardId}`,
+  /** A Redis leaderboard's total, member count and arrivals counter, as a hash (RedisBoards). */
+  boardSummary: (boardId: string): string => `board-summary:${boardId}`,
   /** The hash of the Discord command data last registered, per application and guild ("global"). */
   discordCommandsHash: (applicationId: string, scope: string): string =>
     `discord-commands:${part(applicationId)}:${part(scope)}`,

@@ -76,7 +76,8 @@ export class KeyvStore implements Store {
     await this.keyv.disconnect();
   }
 
-  private async wrap<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs one backend operation bounded by the timeout, counting and wrapping its failure as a StoreError. */
+  protected async wrap<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
     try {
       const { timeoutMs } = this;
       return await (timeoutMs === undefined

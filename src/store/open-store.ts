@@ -1,7 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import KeyvPostgres from "@keyv/postgres";
-import KeyvRedis from "@keyv/redis";
 import type KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 // @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; PgDriver below types what is used.
@@ -10,12 +9,11 @@ import type { Logger } from "../core/logger.ts";
 import { BatchedSqlite } from "./batched-sqlite.ts";
 import { bounded } from "./bounded.ts";
 import { CachedStore } from "./cached-store.ts";
-import { KeyvStore, type KeyvStoreOptions, type SharedLock } from "./keyv-store.ts";
+import { KeyvStore, type KeyvStoreOptions } from "./keyv-store.ts";
+import { namespace } from "./namespace.ts";
 import { PgLock, type PgLockClient } from "./pg-lock.ts";
-import { type LockClient, RedisLock, ReleaseFeed } from "./redis-lock.ts";
+import { openRedis } from "./redis-store.ts";
 import { type Store, StoreError } from "./store.ts";
-
-const namespace = "roadmap-bot";
 
 /** The STORE_URL forms, for messages. */
 const storeUrlForms = "sqlite://PATH, redis://HOST:PORT or postgres://USER:PASS@HOST:5432/DB";
@@ -72,102 +70,6 @@ async function openSqlite(file: string, logger: Logger, options: KeyvStoreOption
   const sqlite = new BatchedSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
   await tuneSqlite(sqlite);
   return new CachedStore(new KeyvStore(new Keyv({ store: sqlite, namespace }), "sqlite", logger, undefined, options));
-}
-
-/** How long the first connection to Redis may take before startup fails. */
-const redisConnectMs = 3_000;
-
-async function openRedis(url: string, logger: Logger, options: KeyvStoreOptions): Promise<Store> {
-  // No `connectionTimeout` for keyv: its timer is never cleared, so every process (a one-shot
-  // `ask` too) lived 3 s past its work. The first connect is bounded here instead.
-  const redis = new KeyvRedis(
-    {
-      url,
-      socket: {
-        connectTimeout: redisConnectMs,
-        reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000),
-      },
-    },
-    { throwOnConnectError: true },
-  );
-  await connectWithin(redis, redisConnectMs);
-  const feed = new ReleaseFeed();
-  const lock = new RedisLock(redis.client as unknown as LockClient, `${namespace}:lock:`, undefined, feed);
-  const subscriber = await subscribeToReleases(redis.client as unknown as SubscribableClient, lock, feed, logger);
-  return new RedisStore(
-    new Keyv({ store: redis, namespace, useKeyPrefix: false }),
-    logger,
-    (key, fn) => lock.run(key, fn),
-    options,
-    subscriber,
-  );
-}
-
-/** The node-redis calls a release subscription needs. */
-interface SubscribableClient {
-  duplicate(): SubscribableClient;
-  connect(): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  on(event: "error", listener: (error: unknown) => void): unknown;
-  destroy(): void;
-}
-
-/**
- * A second connection (a subscribed one can send nothing else) that hears lock releases, so a
- * waiter takes a freed lock at once instead of at its next poll: across replicas, a team's board
- * lock changes hands many times a second. Optional: without it waiters poll, as before.
- */
-async function subscribeToReleases(
-  client: SubscribableClient,
-  lock: RedisLock,
-  feed: ReleaseFeed,
-  logger: Logger,
-): Promise<SubscribableClient | undefined> {
-  const subscriber = client.duplicate();
-  subscriber.on("error", (error) => logger.warn({ err: error }, "redis lock-release subscription error"));
-  try {
-    await bounded(subscriber.connect(), redisConnectMs, "Redis did not answer the subscription");
-    await bounded(
-      subscriber.subscribe(lock.releaseChannel, (lockKey) => feed.notify(lockKey)),
-      redisConnectMs,
-      "Redis did not confirm the subscription",
-    );
-    return subscriber;
-  } catch (error) {
-    logger.warn({ err: error }, "no lock-release subscription; lock waiters will poll");
-    subscriber.destroy();
-    return undefined;
-  }
-}
-
-/** A Keyv store on Redis that also ends its lock-release subscription on close. */
-class RedisStore extends KeyvStore {
-  constructor(
-    keyv: Keyv,
-    logger: Logger,
-    lock: SharedLock,
-    options: KeyvStoreOptions,
-    private readonly subscriber: SubscribableClient | undefined,
-  ) {
-    super(keyv, "redis", logger, lock, options);
-  }
-
-  override async close(): Promise<void> {
-    try {
-      await super.close();
-    } finally {
-      this.subscriber?.destroy();
-    }
-  }
-}
-
-async function connectWithin(redis: KeyvRedis<unknown>, ms: number): Promise<void> {
-  try {
-    await bounded(redis.getClient(), ms, `Redis did not answer within ${ms} ms`);
-  } catch (error) {
-    await redis.disconnect(true).catch(() => undefined);
-    throw error;
-  }
 }
 
 /** The slice of node-postgres (`pg`) used here: a pool for keyv's queries, single clients for locks. */
