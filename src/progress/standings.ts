@@ -44,6 +44,9 @@ export interface Leaderboard {
   members: number;
 }
 
+/** A team's time zone, looked up once per change. */
+type ZoneOf = (platform: string, teamId: string) => Promise<string>;
+
 /** One team member's scope: the team itself, or one of its channels. */
 type Scope = { teamId: string; channelId?: string };
 
@@ -96,16 +99,17 @@ export class Standings {
       if (change.previous?.status === change.current?.status) return change;
       const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
       if (!profile.roadmaps.includes(roadmap.id)) profile.roadmaps.push(roadmap.id);
-      const boards = await this.currentBoards(who, profile, roadmap, now);
+      const zoneOf = this.zones();
+      const boards = await this.currentBoards(who, profile, roadmap, now, zoneOf);
       // Undoing a topic done in an earlier week or month takes the points back there too: only
       // from boards the person is on, so an old board of a scope joined since gains nobody.
       if (change.previous?.status === "done") {
         const doneAt = Date.parse(change.previous.since);
-        for (const board of await this.currentBoards(who, profile, roadmap, new Date(doneAt))) {
+        for (const board of await this.currentBoards(who, profile, roadmap, new Date(doneAt), zoneOf)) {
           if (profile.places[boardId(board)]) boards.push(board);
         }
       }
-      await this.sync(who, profile, roadmap, change.progress, boards);
+      await this.sync(who, profile, roadmap, change.progress, boards, zoneOf);
       await this.people.save(who, profile);
       return change;
     });
@@ -181,11 +185,31 @@ export class Standings {
     return (await this.deps.teams.get(platform, teamId)).zone ?? this.deps.defaultZone;
   }
 
+  /**
+   * The team zones one change needs, each read once: a change reaches the week's, month's and
+   * all-time boards of a team and its channels, and every one of them follows the team's zone.
+   */
+  private zones(): ZoneOf {
+    const known = new Map<string, Promise<string>>();
+    return (platform, teamId) => {
+      const key = `${platform}\n${teamId}`;
+      const zone = known.get(key) ?? this.teamZone(platform, teamId);
+      known.set(key, zone);
+      return zone;
+    };
+  }
+
   /** Boards of the periods holding `at`, for every scope the person belongs to. */
-  private async currentBoards(who: Person, profile: Profile, roadmap: Roadmap, at: Date): Promise<BoardRef[]> {
+  private async currentBoards(
+    who: Person,
+    profile: Profile,
+    roadmap: Roadmap,
+    at: Date,
+    zoneOf: ZoneOf,
+  ): Promise<BoardRef[]> {
     const boards: BoardRef[] = [];
     for (const scope of scopesOf(profile)) {
-      const zone = await this.teamZone(who.platform, scope.teamId);
+      const zone = await zoneOf(who.platform, scope.teamId);
       for (const kind of periodKinds) {
         boards.push({
           roadmapId: roadmap.id,
@@ -201,23 +225,31 @@ export class Standings {
   /** Puts the person on the current boards of the given scopes, for every roadmap they study. */
   private async syncScopes(who: Person, profile: Profile, roadmaps: readonly Roadmap[], scopes: Scope[], now: Date) {
     if (profile.visibility === "hidden") return;
+    const zoneOf = this.zones();
     for (const roadmap of roadmaps.filter((r) => profile.roadmaps.includes(r.id))) {
       const progress = await this.deps.progress.load(roadmap, who);
-      const all = await this.currentBoards(who, profile, roadmap, now);
+      const all = await this.currentBoards(who, profile, roadmap, now, zoneOf);
       const wanted = all.filter((board) =>
         scopes.some((s) => s.teamId === board.teamId && s.channelId === board.channelId),
       );
-      await this.sync(who, profile, roadmap, progress, wanted);
+      await this.sync(who, profile, roadmap, progress, wanted, zoneOf);
     }
   }
 
   /** Sets the person's points on each board to what their progress says. Caller holds their lock. */
-  private async sync(who: Person, profile: Profile, roadmap: Roadmap, progress: UserProgress, boards: BoardRef[]) {
+  private async sync(
+    who: Person,
+    profile: Profile,
+    roadmap: Roadmap,
+    progress: UserProgress,
+    boards: BoardRef[],
+    zoneOf: ZoneOf,
+  ) {
     const visible = profile.visibility !== "hidden";
     const unique = [...new Map(boards.map((board) => [boardId(board), board]))];
     const moves = await Promise.all(
       unique.map(async ([id, board]) => {
-        const zone = await this.teamZone(board.platform, board.teamId);
+        const zone = await zoneOf(board.platform, board.teamId);
         const kind = kindOfPeriod(board.period);
         const points = visible
           ? pointsOf(progress, roadmap, kind === "all" ? undefined : (at) => periodOf(kind, at, zone) === board.period)
