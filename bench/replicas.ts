@@ -2,21 +2,25 @@
  * Replicas on one Redis (issue 7): the same open-loop load of signed Slack slash commands against
  * one `roadmap-bot start` process, then against three, all on Redis database 9, in the same run.
  * Prints, per configuration, the requests offered, sent and answered, errors, throughput, p50 and
- * p99 latency and each process's peak memory; then where the CPU went; and last the ratio of
- * three-process throughput to one-process throughput (target >= 1.6).
+ * p99 latency and each process's peak memory; then where the CPU went and what the machine's cores
+ * allow; and last the ratio of three-process throughput to one-process throughput (target >= 1.6).
  *
  *   npm run build   # the bots run dist/; the bench rebuilds it itself when a src/ file is newer
  *                   # Needs Redis on 127.0.0.1:6379; database 9 is flushed at the start and the end.
  *   npx tsx bench/replicas.ts [--seconds 30] [--warmup 3] [--users 500] [--connections 16] [--overload 2.5]
- *                             [--probe-seconds 5] [--mix full|reads]
+ *                             [--probe-seconds 5] [--mix full|reads] [--calibrate-seconds 3]
  *
  * --mix reads turns the mix's writes into reads (a diagnosis: what the replicas serve when no
  * command takes a lock); the default, full, is the realistic mix with 35% done/undo.
  *
  * Load: bench/replica-load.ts, forked, so the generator's CPU is not a bot's (it still shares the
- * machine's cores; its share is printed). It rotates the targets itself (arrival i goes to bot
- * i mod n) rather than going through a proxy: a proxy process would parse and forward every
- * request, taking CPU the bots need on a small machine, and be a bottleneck of its own.
+ * machine's cores; its share is printed). It is kept lean, as wrk or autocannon are, since whatever
+ * it spends is taken from the bots of the three-process configuration: it has its own minimal
+ * HTTP/1.1 client (one Buffer per request on kept-alive sockets, answers parsed from the bytes)
+ * rather than node:http's, which cost it about 1.5 to 2 times the CPU per request. It rotates the
+ * targets itself (arrival i goes to bot i mod n) rather than going through a proxy: a proxy
+ * process would parse and forward every request, taking CPU the bots need on a small machine, and
+ * be a bottleneck of its own.
  * Arrivals come at a fixed rate whether or not answers came back (open loop); latency runs from
  * each arrival's scheduled instant. The rate is `--overload` times what one bot served in a short
  * closed-loop probe, the same for both configurations, and above what three can serve, so
@@ -38,6 +42,15 @@
  * else ran on the machine), per answered request the bots' CPU, syscalls and wake-ups and the
  * Redis commands (server-wide counts), the bots' mean core time for writes and reads from their
  * /metrics, and the throughput the machine's cores would allow at the one-process cost per request.
+ *
+ * And what the cores allow at all: before the configurations run, a calibration (--calibrate-seconds
+ * per step, 0 skips it) runs 1, 2, 3 and again 1 process(es) of pure CPU work at once (JSON out and
+ * back and an HMAC in a loop, the kind of work a bot does per request) and prints what 2 and 3 of
+ * them did together over what one did alone. On this kind of VM two vCPUs may do well under twice
+ * what one does, and not the same from one minute to the next (the host's hyperthreads and other
+ * guests, invisible here, not even as steal), so three bots cannot be expected above that figure;
+ * it is flagged as not reliable when the lone process's two runs differ by over 10% or something
+ * else used the cores meanwhile.
  */
 import { type ChildProcess, type ChildProcessWithoutNullStreams, fork, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -70,6 +83,7 @@ const { values } = parseArgs({
     overload: { type: "string", default: "2.5" },
     "probe-seconds": { type: "string", default: "5" },
     mix: { type: "string", default: "full" },
+    "calibrate-seconds": { type: "string", default: "3" },
   },
 });
 const seconds = Number(values.seconds);
@@ -81,6 +95,9 @@ const probeSeconds = Number(values["probe-seconds"]);
 if (![seconds, probeSeconds, overload].every((n) => Number.isFinite(n) && n > 0))
   throw new Error("--seconds, --probe-seconds and --overload must be positive numbers");
 if (!Number.isFinite(warmup) || warmup < 0) throw new Error("--warmup must be a number >= 0");
+const calibrateSeconds = Number(values["calibrate-seconds"]);
+if (!Number.isFinite(calibrateSeconds) || calibrateSeconds < 0)
+  throw new Error("--calibrate-seconds must be a number >= 0");
 const mix: "full" | "reads" =
   values.mix === "full" || values.mix === "reads"
     ? values.mix
@@ -309,6 +326,102 @@ async function coreSeconds(port: number): Promise<Map<string, { sum: number; cou
     byCommand.set(command as string, entry);
   }
   return byCommand;
+}
+
+/**
+ * The calibration worker, run with `node -e`: the kind of CPU work a bot does per request (a
+ * document to JSON and back, an HMAC-SHA256 over the text, as a store round trip and a signature
+ * check), in a loop from the wall-clock instant argv[1] for argv[2] ms, so that processes started
+ * together spin over the same interval. Prints the rounds it did, the seconds it spun and its CPU seconds in all.
+ */
+const spinSource = `
+const { createHmac } = require("node:crypto");
+const [startAt, ms] = process.argv.slice(1).map(Number);
+const topics = {};
+for (let i = 0; i < 20; i++) topics["topic-" + i] = { status: i % 3 ? "done" : "in-progress", at: 1.7e12 + i };
+const doc = { userId: "U0REPL00001", points: 0, topics };
+setTimeout(() => {
+  let rounds = 0;
+  const begun = Date.now();
+  let now = begun;
+  while (now < startAt + ms) {
+    const text = JSON.stringify(doc);
+    JSON.parse(text).points = rounds++;
+    createHmac("sha256", "replicas-bench").update(text).digest("hex");
+    now = Date.now();
+  }
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ rounds, seconds: (now - begun) / 1000, cpu: (cpu.user + cpu.system) / 1e6 }));
+}, Math.max(0, startAt - Date.now()));
+`;
+
+/**
+ * What `count` processes of spinSource do together per second; and meanwhile, as shares of one core,
+ * the CPU of everything else on the machine and the hypervisor's steal.
+ */
+async function spin(count: number, seconds: number): Promise<{ perSecond: number; others: number; steal: number }> {
+  // Half a second for every worker to start before they all begin at once.
+  const startAt = Date.now() + 500;
+  const before = machineTicks();
+  const results = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<{ rounds: number; seconds: number; cpu: number }>((resolve, reject) => {
+          const child = spawn(process.execPath, ["-e", spinSource, String(startAt), String(seconds * 1000)], {
+            stdio: ["ignore", "pipe", "inherit"],
+          });
+          let out = "";
+          child.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+          });
+          child.on("error", reject);
+          child.on("exit", (code) =>
+            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`calibration worker exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  const after = machineTicks();
+  const span = (after.total - before.total) / ticksPerSecond / cores;
+  const workers = results.reduce((sum, result) => sum + result.cpu, 0);
+  return {
+    perSecond: results.reduce((sum, result) => sum + result.rounds / result.seconds, 0),
+    others: Math.max(0, (after.busy - before.busy) / ticksPerSecond - workers) / span,
+    steal: (after.steal - before.steal) / ticksPerSecond / span,
+  };
+}
+
+interface Calibration {
+  /** Work per second of 2 and of 3 concurrent processes over that of 1. */
+  two: number;
+  three: number;
+  /** What one process alone did at the end over what it did at the start, less 1. */
+  drift: number;
+  /** During each step (1, 2, 3, 1 processes), as shares of one core. */
+  others: number[];
+  steal: number[];
+}
+
+/**
+ * The machine's own scaling: the same pure CPU work in 1, then 2, then 3 processes at once, as
+ * their work together over what one process does alone. On a VM two vCPUs need not do twice what
+ * one does (the host's hyperthreads, neighbours, clock), and that caps what three bots can reach
+ * whatever the bot does. One process runs again at the end: what one does is the mean of the two,
+ * and how far they differ shows how steady the machine was meanwhile.
+ */
+async function calibrate(seconds: number): Promise<Calibration> {
+  const steps: Awaited<ReturnType<typeof spin>>[] = [];
+  for (const count of [1, 2, 3, 1]) steps.push(await spin(count, seconds));
+  const [first, two, three, last] = steps.map((step) => step.perSecond) as [number, number, number, number];
+  const one = (first + last) / 2;
+  return {
+    two: two / one,
+    three: three / one,
+    drift: last / first - 1,
+    others: steps.map((step) => step.others),
+    steal: steps.map((step) => step.steal),
+  };
 }
 
 /** The generator process and its one-at-a-time orders. */
@@ -568,7 +681,7 @@ const pct = (share: number | undefined) =>
 const ms = (n: number) =>
   !Number.isFinite(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 
-function printTables(rate: number, probe: LoadResult, runs: Measured[]): void {
+function printTables(rate: number, probe: LoadResult, runs: Measured[], calibration: Calibration | undefined): void {
   console.log(
     `roadmap-bot replicas bench: signed /roadmap ${mix === "full" ? "mix (stage 17, topic, next, done, undo, leaderboard, progress)" : "reads only (stage 17, topic, next, leaderboard, progress)"} ` +
       `for ${users} people over loopback HTTP, Redis db 9, client-side round-robin, at most ${connections} in flight per bot`,
@@ -675,6 +788,18 @@ function printTables(rate: number, probe: LoadResult, runs: Measured[]): void {
         `${((one.result.throughput * cores) / ours).toFixed(0)} req/s, ${(cores / ours).toFixed(2)}x the 1-process throughput`,
     );
   }
+  if (calibration) {
+    const { drift, others, steal } = calibration;
+    // Someone else's work on the cores, or a machine that sped up or slowed down meanwhile, skews them.
+    const unsteady = Math.abs(drift) > 0.1 || Math.max(...others, ...steal) > 0.2;
+    console.log(
+      `machine: 2 processes of pure CPU work do ${calibration.two.toFixed(2)}x one process, 3 do ${calibration.three.toFixed(2)}x ` +
+        `(JSON and HMAC in a loop, ${calibrateSeconds}s per step before the runs: 1, 2, 3, then 1 process again, ` +
+        `which did ${Math.abs(drift * 100).toFixed(0)}% ${drift < 0 ? "less" : "more"} than the first; ` +
+        `meanwhile other processes used ${others.map(pct).join(" / ")} of one core, steal ${steal.map(pct).join(" / ")})` +
+        (unsteady ? "; NOT reliable: the machine was not steady or not ours alone" : ""),
+    );
+  }
 }
 
 function table(head: string[], rows: string[][]): void {
@@ -709,6 +834,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 try {
   ensureBuilt();
+  // First, while nothing else of the bench runs: what the machine's cores allow at all.
+  const calibration = calibrateSeconds > 0 ? await calibrate(calibrateSeconds) : undefined;
   redis = createClient({ url: storeUrl });
   await redis.connect();
   await redis.flushDb();
@@ -751,7 +878,7 @@ try {
   const three = await measure("3 processes", 3, rate, context);
   const runs = [one, three];
 
-  printTables(rate, probe, runs);
+  printTables(rate, probe, runs, calibration);
   const failures = runs.flatMap((run) => [
     ...run.result.firstErrors.map((error) => `${run.name}: ${error}`),
     ...run.problems.map((problem) => `${run.name}: ${problem}`),
