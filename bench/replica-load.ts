@@ -731,10 +731,17 @@ async function run(order: Extract<LoadOrder, { type: "run" }>): Promise<LoadResu
     () => windowStart,
     () => end,
   );
-  // Per target: scheduled instants waiting for a free connection (a FIFO with a moving head).
-  const queues = Array.from({ length: n }, () => ({ at: [] as number[], head: 0, inFlight: 0 }));
-  let arrivals = 0;
-  let offered = 0;
+  // Arrival i is due at start + i * interval and goes to target i mod n, so each target's next
+  // arrival is known without a clock loop: a freed connection sends it at once when it is due (or
+  // overdue: the wait for a connection counts in its latency), else one timer per target wakes for
+  // it. Under overload answers drive every send, and the generator never wakes up for nothing
+  // (a 1 ms tick loop cost it about 6% of a core, taken from the bots).
+  const dueAt = (t: number, k: number) => start + (k * n + t) * interval;
+  const targets = Array.from({ length: n }, () => ({
+    next: 0,
+    inFlight: 0,
+    timer: undefined as NodeJS.Timeout | undefined,
+  }));
   let maxLateMs = 0;
   let closed = false;
   let pending = 0;
@@ -743,60 +750,61 @@ async function run(order: Extract<LoadOrder, { type: "run" }>): Promise<LoadResu
     drained = resolve;
   });
 
-  const pump = (t: number) => {
-    const queue = queues[t];
-    if (!queue) return;
-    while (!closed && queue.inFlight < order.connections && queue.head < queue.at.length) {
-      const scheduledAt = queue.at[queue.head++] as number;
-      queue.inFlight++;
+  const pump = (t: number, woken = false) => {
+    const target = targets[t];
+    if (!target) return;
+    while (!closed && target.inFlight < order.connections) {
+      const scheduledAt = dueAt(t, target.next);
+      if (scheduledAt >= end) return;
+      const now = performance.now();
+      if (scheduledAt > now) {
+        target.timer ??= setTimeout(() => {
+          target.timer = undefined;
+          pump(t, true);
+        }, scheduledAt - now);
+        return;
+      }
+      // How late a timer let an arrival go out: the generator's own lag, not the bots'.
+      if (woken && scheduledAt >= windowStart) maxLateMs = Math.max(maxLateMs, now - scheduledAt);
+      woken = false;
+      target.next++;
+      target.inFlight++;
       pending++;
       sender.send(t).then((answer) => {
-        queue.inFlight--;
+        target.inFlight--;
         pending--;
         tally.record(t, scheduledAt, answer);
         pump(t);
         if (closed && pending === 0) drained();
       });
     }
-    // Drop what was sent, now and then, so the array does not keep every instant of the run.
-    if (queue.head > 65_536) {
-      queue.at = queue.at.slice(queue.head);
-      queue.head = 0;
-    }
   };
 
   let cpu = process.cpuUsage();
-  let windowOpen = false;
   await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      if (!windowOpen && now >= windowStart) {
-        windowOpen = true;
+    setTimeout(
+      () => {
+        for (let t = 0; t < n; t++) pump(t, true);
+      },
+      Math.max(0, start - performance.now()),
+    );
+    setTimeout(
+      () => {
         cpu = process.cpuUsage();
         send({ type: "window", edge: "start" });
-      }
-      const touched = new Set<number>();
-      for (let at = start + arrivals * interval; at <= now && at < end; at = start + arrivals * interval) {
-        const t = arrivals % n;
-        arrivals++;
-        queues[t]?.at.push(at);
-        touched.add(t);
-        if (at >= windowStart) {
-          offered++;
-          maxLateMs = Math.max(maxLateMs, now - at);
-        }
-      }
-      for (const t of touched) pump(t);
-      if (now < end) setTimeout(tick, 1);
-      else resolve();
-    };
-    setTimeout(tick, Math.max(0, start - performance.now()));
+      },
+      Math.max(0, windowStart - performance.now()),
+    );
+    setTimeout(resolve, Math.max(0, end - performance.now()));
   });
   const used = process.cpuUsage(cpu);
   send({ type: "window", edge: "end" });
-  // Stop: what is queued here is never sent; what is at a bot is answered and checked.
+  // Stop: what is due but not sent is never sent; what is at a bot is answered and checked.
   closed = true;
-  const backlog = queues.reduce((sum, queue) => sum + queue.at.length - queue.head, 0);
+  for (const target of targets) clearTimeout(target.timer);
+  const arrivals = Math.ceil((end - start) / interval);
+  const offered = arrivals - Math.ceil((windowStart - start) / interval);
+  const backlog = arrivals - targets.reduce((sum, target) => sum + target.next, 0);
   if (pending > 0) await allAnswered;
   sender.close();
   return summary(tally, workload, {

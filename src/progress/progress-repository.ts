@@ -47,8 +47,25 @@ export class ProgressRepository {
     return readAs(this.decode(key, await this.store.get(key)), roadmap);
   }
 
-  /** Sets (or with `null` clears) one topic's status; a no-op change writes nothing. */
-  async setStatus(
+  /**
+   * Sets (or with `null` clears) one topic's status; a no-op change writes nothing. Takes the
+   * person's lock, the one every change to a person is made under.
+   */
+  setStatus(
+    roadmap: RoadmapRef,
+    person: Person,
+    topicId: string,
+    status: TopicStatus | null,
+    now: Date,
+  ): Promise<StatusChange> {
+    return this.store.withLock(keys.person(person), () => this.applyStatus(roadmap, person, topicId, status, now));
+  }
+
+  /**
+   * setStatus for a caller that already holds the person's lock (Standings.change): a second lock
+   * of its own would cost every `done` two more round trips, across replicas, and guard nothing.
+   */
+  async applyStatus(
     roadmap: RoadmapRef,
     person: Person,
     topicId: string,
@@ -56,22 +73,20 @@ export class ProgressRepository {
     now: Date,
   ): Promise<StatusChange> {
     const key = keys.progress(roadmap.id, person);
-    return this.store.withLock(key, async () => {
-      // Written back under the current ids, so a renamed topic's record moves on its next change.
-      const before = readAs(this.decode(key, await this.store.get(key)), roadmap);
-      const previous = before.topics.get(topicId);
-      if ((previous?.status ?? null) === status) return { previous, current: previous, progress: before };
-      const current = status === null ? undefined : { status, since: now.toISOString() };
-      const topics = new Map(before.topics);
-      if (current) topics.set(topicId, current);
-      else topics.delete(topicId);
-      const document = { topics: Object.fromEntries(topics) };
-      await this.store.set(key, document);
-      const progress: UserProgress = { topics };
-      // A caching store hands this same document back on the next read: no need to validate it again.
-      if (Object.isFrozen(document)) this.decoded.set(document, progress);
-      return { previous, current, progress };
-    });
+    // Written back under the current ids, so a renamed topic's record moves on its next change.
+    const before = readAs(this.decode(key, await this.store.get(key)), roadmap);
+    const previous = before.topics.get(topicId);
+    if ((previous?.status ?? null) === status) return { previous, current: previous, progress: before };
+    const current = status === null ? undefined : { status, since: now.toISOString() };
+    const topics = new Map(before.topics);
+    if (current) topics.set(topicId, current);
+    else topics.delete(topicId);
+    const document = { topics: Object.fromEntries(topics) };
+    await this.store.set(key, document);
+    const progress: UserProgress = { topics };
+    // A caching store hands this same document back on the next read: no need to validate it again.
+    if (Object.isFrozen(document)) this.decoded.set(document, progress);
+    return { previous, current, progress };
   }
 
   /** Deletes a person's progress on one roadmap (forget-me). */

@@ -12,7 +12,7 @@ export async function markTopic(context: CommandContext, status: TopicStatus | n
   const { roadmap, lookup, progress, who, arg, now, standings } = context;
   const topic = lookup.topic(arg, context.commandName);
   const change = await standings.change(who, roadmap, now, () =>
-    progress.setStatus(roadmap, who, topic.id, status, now),
+    progress.applyStatus(roadmap, who, topic.id, status, now),
   );
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
