@@ -6,12 +6,19 @@ import { silentLogger } from "../src/core/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
 import { keys } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";
-import { type LockClient, RedisLock } from "../src/store/redis-lock.ts";
+import { type LockClient, RedisLock, ReleaseFeed } from "../src/store/redis-lock.ts";
 import type { Store } from "../src/store/store.ts";
 import { fixedNow, shippedRoadmaps } from "./helpers.ts";
 import { redisTestUrl, serviceAvailable } from "./services.ts";
 
 const available = await serviceAvailable("Redis", 6379);
+
+/** The node-redis calls a release subscriber needs. */
+interface SubscribedClient {
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  destroy(): void;
+}
 
 describe.skipIf(!available)("Redis lock across processes", () => {
   let redis: KeyvRedis<unknown>;
@@ -54,6 +61,44 @@ describe.skipIf(!available)("Redis lock across processes", () => {
     release();
     await held;
     await expect(waiter.run("busy", async () => "ran")).resolves.toBe("ran");
+  });
+
+  it("GIVEN nobody waits THEN a release announces nothing; GIVEN a waiter in another process THEN the release is announced and wakes it long before its poll would", async () => {
+    const subscriber = (redis.client as unknown as { duplicate(): SubscribedClient }).duplicate();
+    await subscriber.connect();
+    const heard: string[] = [];
+    // The waiter's process hears releases through its feed, as openStore wires it.
+    const feed = new ReleaseFeed();
+    try {
+      const holder = new RedisLock(client, prefix, { ttlMs: 5_000, waitMs: 5_000 });
+      await subscriber.subscribe(holder.releaseChannel, (lockKey) => {
+        heard.push(lockKey);
+        feed.notify(lockKey);
+      });
+      await holder.run("quiet", async () => "alone");
+      await sleep(50);
+      expect(heard, "a release nobody waited for").toEqual([]);
+
+      // The waiter polls at most every 60 s here, so only the announcement can wake it in time.
+      const waiter = new RedisLock(client, prefix, { ttlMs: 5_000, waitMs: 5_000 }, feed);
+      (feed as unknown as { wait(key: string, ms: number): Promise<void> }).wait = (
+        (original) => (key, _ms) =>
+          original.call(feed, key, 60_000)
+      )(feed.wait);
+      let release: () => void = () => {};
+      const held = holder.run("busy-2", () => new Promise<void>((resolve) => (release = resolve)));
+      await sleep(20);
+      const waited = waiter.run("busy-2", async () => performance.now());
+      await sleep(100);
+      const releasedAt = performance.now();
+      release();
+      await held;
+      const ranAt = await waited;
+      expect(heard).toEqual([`${prefix}busy-2`]);
+      expect(ranAt - releasedAt).toBeLessThan(5_000);
+    } finally {
+      subscriber.destroy();
+    }
   });
 
   it("GIVEN a holder whose lock expired and was retaken THEN its release leaves the new owner's lock alone", async () => {

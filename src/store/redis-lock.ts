@@ -15,13 +15,22 @@ export interface LockClient {
 
 /**
  * Deletes the lock only if it still holds our token (an expired lock retaken by another process
- * stays theirs), and then announces the release on ARGV[2], so waiters elsewhere try at once.
+ * stays theirs), and announces the release on ARGV[2] only when a waiter marked the lock
+ * (KEYS[2]): most releases have no waiter, and an announcement reaches every replica.
  */
 const releaseScript = `if redis.call("get", KEYS[1]) == ARGV[1] then
   redis.call("del", KEYS[1])
-  redis.call("publish", ARGV[2], KEYS[1])
+  if redis.call("del", KEYS[2]) == 1 then redis.call("publish", ARGV[2], KEYS[1]) end
   return 1
 end
+return 0`;
+
+/**
+ * A waiter's second try: takes the lock if it is free by now, else marks it as awaited, in one
+ * step, so the holder's release (which comes after the mark) is announced and no wake-up is lost.
+ */
+const awaitScript = `if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return 1 end
+redis.call("set", KEYS[2], "1", "PX", ARGV[3])
 return 0`;
 
 /**
@@ -55,6 +64,9 @@ export class ReleaseFeed {
     });
   }
 }
+
+/** The mark a waiter leaves on a busy lock; it lives as long as a waiter waits at most. */
+const awaitedKey = (lockKey: string): string => `${lockKey}:awaited`;
 
 export interface RedisLockOptions {
   /** How long a lock lives if its holder dies without releasing it. */
@@ -91,13 +103,20 @@ export class RedisLock {
     let pause = 1;
     // Each attempt is bounded like any store operation: a Redis that stopped answering fails the
     // caller as fast as a read would, not after the whole wait.
-    while (
-      !(await bounded(
-        this.tryAcquire(lockKey, token),
+    const attempt = (awaited: boolean) =>
+      bounded(
+        awaited ? this.tryAcquireOrMark(lockKey, token) : this.tryAcquire(lockKey, token),
         networkTimeoutMs,
         `Redis did not answer within ${networkTimeoutMs} ms (lock ${key})`,
-      ))
-    ) {
+      );
+    // The first try is a plain SET. A busy lock is then tried again and marked as awaited in one
+    // step before every wait, so its release is announced and wakes us.
+    let awaited = false;
+    while (!(await attempt(awaited))) {
+      if (!awaited) {
+        awaited = true;
+        continue;
+      }
       if (Date.now() >= deadline)
         throw new StoreError(`Timed out after ${this.options.waitMs} ms waiting for lock ${key}`);
       // Jittered backoff, so processes that collide once do not keep colliding in step. Capped low:
@@ -113,11 +132,22 @@ export class RedisLock {
       // An unreleased lock expires after its TTL; a release that cannot reach Redis must not
       // turn finished work into a failure, nor hang.
       await bounded(
-        this.client.eval(releaseScript, { keys: [lockKey], arguments: [token, this.releaseChannel] }),
+        this.client.eval(releaseScript, {
+          keys: [lockKey, awaitedKey(lockKey)],
+          arguments: [token, this.releaseChannel],
+        }),
         1_000,
         `unlock ${key}`,
       ).catch(() => undefined);
     }
+  }
+
+  private async tryAcquireOrMark(lockKey: string, token: string): Promise<boolean> {
+    const reply = await this.client.eval(awaitScript, {
+      keys: [lockKey, awaitedKey(lockKey)],
+      arguments: [token, String(this.options.ttlMs), String(this.options.waitMs)],
+    });
+    return reply === 1;
   }
 
   private async tryAcquire(lockKey: string, token: string): Promise<boolean> {
