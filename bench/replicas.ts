@@ -735,7 +735,7 @@ function printTables(rate: number, probe: LoadResult, runs: Measured[], calibrat
   );
   console.log(
     "Per answered request: CPU of the bots and of Redis, the bots' read/write syscalls and event-loop wake-ups, " +
-      "Redis commands (SET includes lock attempts, EVAL is one per lock released); mean time in the core (store and locks) per write and read, from the bots' /metrics:",
+      "Redis commands (the calls inside scripts count too; SET includes lock attempts, EVAL counts lock releases and waiters' retries, board moves run as EVALSHA); mean time in the core (store and locks) per write and read, from the bots' /metrics:",
   );
   table(
     [
