@@ -120,7 +120,7 @@ export class RedisLock {
       if (Date.now() >= deadline)
         throw new StoreError(`Timed out after ${this.options.waitMs} ms waiting for lock ${key}`);
       // Jittered backoff, so processes that collide once do not keep colliding in step. Capped low:
-      // a board lock is held for a few ms, and a waiter asleep for longer leaves it idle
+      // a lock is held for a few ms, and a waiter asleep for longer leaves it idle
       // (bench/replicas.ts: a 50 ms cap gave 3 replicas 0.55-0.59x one process, 8 ms 0.72x).
       const nap = pause + Math.random() * pause;
       await (this.feed ? this.feed.wait(lockKey, nap) : sleep(nap));
