@@ -263,8 +263,11 @@ describe("channel boards", () => {
       ]);
     }
 
-    // Bob uses the bot in C1 once: from then on C1's boards show him, with the points he has.
+    // Looking in C1 leaves no trace; the first change he makes there puts him on C1's boards, with
+    // the points he has.
     await ask(core, "progress", bob);
+    expect(await standings(core, carol, "all channel")).toEqual([["Alice", 3]]);
+    await ask(core, `start ${required[1]}`, bob);
     for (const kind of ["week", "month", "all"]) {
       expect(await standings(core, carol, `${kind} channel`)).toEqual([
         ["Alice", 3],
@@ -280,13 +283,15 @@ describe("channel boards", () => {
     expect(await standings(core, bobElsewhere, "channel")).toEqual([["Bob", 3]]);
   });
 
-  it("GIVEN progress stored before profiles existed THEN the person's first command puts their points on the team's boards", async () => {
+  it("GIVEN progress stored before profiles existed THEN the person's first change puts their points on the team's boards", async () => {
     const { core, store } = await clockedCore();
     // Written straight to the progress document, as an earlier version of the bot did: no profile.
     const early = new ProgressRepository(store, silentLogger);
     await early.setStatus(roadmap, alice, required[0] as string, "done", new Date("2026-03-02T09:00:00Z"));
     await early.setStatus(roadmap, alice, recommended[0] as string, "done", new Date("2025-12-01T09:00:00Z"));
     await ask(core, "help", alice);
+    expect(await standings(core, bob, "week")).toEqual([]);
+    await ask(core, `start ${optional[0]}`, alice);
     expect(await standings(core, bob, "week")).toEqual([["Alice", 3]]);
     expect(await standings(core, bob, "all")).toEqual([["Alice", 5]]);
     expect(await standings(core, bob, "all channel")).toEqual([["Alice", 5]]);
@@ -371,7 +376,7 @@ describe("privacy", () => {
 });
 
 describe("names on the boards", () => {
-  it("GIVEN display names THEN boards show them, never a user id or a mention, and follow a rename", async () => {
+  it("GIVEN display names THEN boards show them, never a user id or a mention, and follow a rename on the next change", async () => {
     const { core } = await clockedCore();
     await ask(core, `done ${required[0]}`, alice);
     await ask(core, `done ${recommended[0]}`, bob);
@@ -379,7 +384,10 @@ describe("names on the boards", () => {
     expect(seen.lines.map((line) => line.name)).toEqual(["Alice", "Bob"]);
     expect(seen.text).not.toMatch(/<@|U-alice|U-bob/);
 
+    // A rename reaches the boards with the next change the person makes, not with a look.
     await ask(core, "help", { ...bob, displayName: "Robert" });
+    expect((await board(core, alice, "all")).lines.map((line) => line.name)).toEqual(["Alice", "Bob"]);
+    await ask(core, `start ${required[1]}`, { ...bob, displayName: "Robert" });
     seen = await board(core, alice, "all");
     expect(seen.lines.map((line) => line.name)).toEqual(["Alice", "Robert"]);
     expect(seen.text).not.toContain("Bob");

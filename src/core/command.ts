@@ -78,6 +78,11 @@ export interface CommandContext {
   standings: Standings;
   /** Export and forget-me. */
   personalData: PersonalData;
+  /**
+   * Stores who the person is (their name, and the team and channel whose boards they join) before
+   * a command writes something about them. Only such commands call it: looking writes nothing.
+   */
+  recordPerson(): Promise<void>;
 }
 
 /** What the daily and remind commands need from the scheduling side, without knowing its store. */

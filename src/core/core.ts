@@ -157,8 +157,6 @@ export class Core {
       name = command.name;
       const lookup = this.lookup(roadmapId);
       const now = this.clock();
-      // Using the bot in a team puts a person on its leaderboards, under the name they have now.
-      await this.deps.standings.noteActivity(request.who, this.roadmaps, now);
       const reply = await command.run({
         who: request.who,
         roadmap: lookup.roadmap,
@@ -169,6 +167,9 @@ export class Core {
         schedule: this.deps.schedule,
         standings: this.deps.standings,
         personalData: this.deps.personalData,
+        // A command that writes about the person puts them on the boards of this team and
+        // channel, under the name they have now; one that only looks leaves no trace.
+        recordPerson: () => this.deps.standings.noteActivity(request.who, this.roadmaps, now),
         now,
         arg,
         commandName: command.name,

@@ -44,6 +44,7 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
     ...(before?.recap ? { recap: before.recap } : {}),
     createdAt: before?.createdAt ?? now.toISOString(),
   };
+  await context.recordPerson();
   // Turning it on again clears a pause, and with it the count of failed days that caused it.
   const state = await schedule.subscriptions.updateState(id, (current) => ({ ...current, failedDays: 0 }));
   await schedule.subscriptions.put(subscription);

@@ -11,6 +11,8 @@ const verbs: Record<TopicStatus, string> = { done: "done", learning: "learning",
 export async function markTopic(context: CommandContext, status: TopicStatus | null): Promise<Reply> {
   const { roadmap, lookup, progress, who, arg, now, standings } = context;
   const topic = lookup.topic(arg, context.commandName);
+  const before = (await progress.load(roadmap, who)).topics.get(topic.id);
+  if ((before?.status ?? null) !== status) await context.recordPerson();
   const change = await standings.change(who, roadmap, now, () =>
     progress.applyStatus(roadmap, who, topic.id, status, now),
   );

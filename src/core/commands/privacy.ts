@@ -17,7 +17,11 @@ async function show({ standings, who, lookup }: CommandContext): Promise<Reply> 
 
 async function set(context: CommandContext, visibility: "public" | "hidden"): Promise<Reply> {
   const { standings, who, roadmaps, now, lookup } = context;
-  const { before } = await standings.setVisibility(who, visibility, roadmaps, now);
+  const stored = (await standings.people.get(who))?.visibility ?? "public";
+  // Asking for what is already so changes nothing, so it writes nothing either.
+  if (stored !== visibility) await context.recordPerson();
+  const { before } =
+    stored === visibility ? { before: stored } : await standings.setVisibility(who, visibility, roadmaps, now);
   const text =
     visibility === "hidden"
       ? `${before === "hidden" ? "You were already hidden." : "Done: you are off every leaderboard."} Your progress, streak and reminders work as before. \`${lookup.command("privacy public")}\` undoes it.`

@@ -27,6 +27,7 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
     track: "all",
     createdAt: existing?.createdAt ?? now.toISOString(),
   };
+  await context.recordPerson();
   await schedule.subscriptions.updateState(subscription.id, (state) => ({ ...state, failedDays: 0 }));
   await schedule.subscriptions.put(subscription);
   const next = nextSlot(scheduleOf(subscription), now.getTime());
