@@ -11,8 +11,8 @@ const verbs: Record<TopicStatus, string> = { done: "done", learning: "learning",
 export async function markTopic(context: CommandContext, status: TopicStatus | null): Promise<Reply> {
   const { roadmap, lookup, progress, who, arg, now, standings } = context;
   const topic = lookup.topic(arg, context.commandName);
-  const change = await standings.change(who, roadmap, now, () =>
-    progress.applyStatus(roadmap, who, topic.id, status, now),
+  const change = await standings.change(who, roadmap, now, (unit) =>
+    progress.applyStatus(roadmap, who, topic.id, status, now, unit),
   );
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
