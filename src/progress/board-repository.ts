@@ -52,11 +52,11 @@ const teamOf = (boardId: string): string => boardId.split(":").slice(0, 3).join(
  * the board, their bucket and their page (their place comes from their profile); moving a person
  * rewrites the board and the bucket and page they leave and join. Nothing reads every member, and
  * no document grows with the team except by one bucket entry per page of people at the same points.
- * A change runs under the locks of the teams whose boards it moves, taken one after the other
- * in sorted order (so two changes never wait for each other), and its documents are written in
- * one Store.writeAll together with the person's progress and profile: concurrent moves (from any
- * process, when the store's lock is shared) never lose one another, and a crash never leaves half
- * a move.
+ * A change runs under the locks of the teams whose boards it moves, taken one after the other in
+ * sorted order (so two changes can never each hold a lock the other waits for), and its documents
+ * are written in one Store.writeAll together with the person's progress and profile: concurrent
+ * moves (from any process, when the store's lock is shared) never lose one another, and a crash
+ * never leaves half a move.
  */
 export class BoardRepository implements Boards {
   /** Documents already validated, by identity: a caching store returns the written object itself. */

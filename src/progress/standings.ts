@@ -55,7 +55,9 @@ type Scope = { teamId: string; channelId?: string };
  * Who is on which leaderboard and with how many points. A person's points on a board are always
  * recomputed from their progress document and set (never incremented), and every change to a
  * person runs under that person's lock, so concurrent `done`s from any number of processes leave
- * each board exactly at the sum of its members' points.
+ * each board exactly at the sum of its members' points. Each change (a mark, a privacy choice, a
+ * newly joined team or channel, forget-me) is one unit of work: its progress, board documents and
+ * profile reach the store in one atomic write, so a process killed midway leaves all or none.
  */
 export class Standings {
   readonly people: PeopleRepository;

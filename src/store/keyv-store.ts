@@ -119,12 +119,10 @@ export class KeyvStore implements Store {
         }),
       );
     } catch (error) {
-      throw new StoreError(
-        `Could not write ${[...last.keys()].join(", ")} to the ${this.kind} store: ${String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      const [first] = last.keys();
+      throw new StoreError(`Could not write ${first} and the rest of its ${last.size} keys: ${String(error)}`, {
+        cause: error,
+      });
     }
   }
 
