@@ -35,7 +35,7 @@ import { KeyedMutex } from "../src/store/keyed-mutex.ts";
 import { boardId, keys } from "../src/store/keys.ts";
 import { KeyvStore } from "../src/store/keyv-store.ts";
 import { openStore, tuneSqlite } from "../src/store/open-store.ts";
-import type { Store } from "../src/store/store.ts";
+import type { Store, StoreWrite } from "../src/store/store.ts";
 import { ratioLine } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -105,6 +105,13 @@ class ObjectStore implements Store {
     this.values.delete(key);
   }
 
+  async writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    for (const { key, value } of writes) {
+      if (value === undefined) this.values.delete(key);
+      else this.values.set(key, value);
+    }
+  }
+
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.mutex.run(key, fn);
   }
@@ -137,6 +144,14 @@ class TracingStore implements Store {
   delete(key: string): Promise<void> {
     if (this.tracing) this.writes.push({ key, bytes: 0 });
     return this.inner.delete(key);
+  }
+
+  writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    if (this.tracing) {
+      for (const { key, value } of writes)
+        this.writes.push({ key, bytes: value === undefined ? 0 : JSON.stringify(value).length });
+    }
+    return this.inner.writeAll(writes);
   }
 
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

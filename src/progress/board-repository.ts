@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
-import type { Store } from "../store/store.ts";
+import type { Documents, Store } from "../store/store.ts";
+import { UnitOfWork } from "../store/unit-of-work.ts";
 import type { BoardMove, BoardPlace, Boards, Standing } from "./boards.ts";
 
 const boardSchema = z.object({
@@ -33,10 +34,12 @@ const emptyBucket: Bucket = Object.freeze({ first: 0, counts: Object.freeze([]) 
 export const pageSize = 50;
 
 /**
- * The scope a board belongs to: its id without the period (the last part), so a team's or a
- * channel's week, month and all-time boards share one lock.
+ * The team a board belongs to: the roadmap, platform and team parts of its id, so the week's,
+ * month's and all-time boards of a team and of all its channels share one lock. Every member's
+ * change moves them on their team's boards anyway, so a lock per channel would let nothing more
+ * run side by side; one lock per team means one lock per change for most people.
  */
-const scopeOf = (boardId: string): string => boardId.slice(0, boardId.lastIndexOf(":"));
+const teamOf = (boardId: string): string => boardId.split(":").slice(0, 3).join(":");
 
 /**
  * Leaderboards over a store that offers only get, set and a lock. Three kinds of document:
@@ -49,9 +52,11 @@ const scopeOf = (boardId: string): string => boardId.slice(0, boardId.lastIndexO
  * the board, their bucket and their page (their place comes from their profile); moving a person
  * rewrites the board and the bucket and page they leave and join. Nothing reads every member, and
  * no document grows with the team except by one bucket entry per page of people at the same points.
- * Each move runs under the lock of the board's scope (a team's or channel's boards of every
- * period), so concurrent moves (from any process, when the store's lock is shared) never lose one
- * another.
+ * A change runs under the locks of the teams whose boards it moves, taken one after the other in
+ * sorted order (so two changes can never each hold a lock the other waits for), and its documents
+ * are written in one Store.writeAll together with the person's progress and profile: concurrent
+ * moves (from any process, when the store's lock is shared) never lose one another, and a crash
+ * never leaves half a move.
  */
 export class BoardRepository implements Boards {
   /** Documents already validated, by identity: a caching store returns the written object itself. */
@@ -76,43 +81,59 @@ export class BoardRepository implements Boards {
     return place;
   }
 
-  /**
-   * Several moves at once (one person's change reaches the week's, month's and all-time boards of
-   * each team and channel): one lock per scope, not per board, since the boards of one team are
-   * hot keys that every member's `done` takes, and across processes each lock taken is a round of
-   * polling. The moves of one scope touch different boards, so they run side by side under it.
-   * Returns each move's new place, in order. (Applying every queued move of a process under one
-   * hold, group-commit style, halved the lock releases in bench/replicas.ts but tripled the p99 of
-   * writes without raising throughput, so each person's moves take the lock on their own.)
-   */
-  async moveAll(moves: readonly BoardMove[]): Promise<(BoardPlace | undefined)[]> {
-    const places: (BoardPlace | undefined)[] = moves.map((move) => move.from);
-    const byScope = new Map<string, number[]>();
-    moves.forEach((move, index) => {
-      if ((move.from?.points ?? 0) === move.points) return;
-      const scope = scopeOf(move.boardId);
-      byScope.set(scope, [...(byScope.get(scope) ?? []), index]);
-    });
-    await Promise.all(
-      [...byScope].map(([scope, indexes]) =>
-        this.store.withLock(keys.boardScopeLock(scope), () =>
-          Promise.all(
-            indexes.map(async (index) => {
-              places[index] = await this.moveHeld(moves[index] as BoardMove);
-            }),
-          ),
-        ),
-      ),
-    );
-    return places;
+  /** Several moves at once, committed together; returns each move's new place, in order. */
+  moveAll(moves: readonly BoardMove[]): Promise<(BoardPlace | undefined)[]> {
+    return this.moveAndCommit(moves, new UnitOfWork(this.store), async () => {});
   }
 
-  /** One move; the caller holds the lock of the board's scope. */
-  private async moveHeld({ boardId, userId, from, points }: BoardMove): Promise<BoardPlace | undefined> {
+  /**
+   * One person's change reaches the week's, month's and all-time boards of each team and channel
+   * they are on. The teams' locks are held from the first read to the commit: the documents read
+   * are still current when the unit writes them. Moves on different boards touch different
+   * documents, so they run side by side; moves on the same board run in turn. (Applying every
+   * queued move of a process under one hold, group-commit style, halved the lock releases in
+   * bench/replicas.ts but tripled the p99 of writes without raising throughput, so each person's
+   * moves take the locks on their own.)
+   */
+  moveAndCommit(
+    moves: readonly BoardMove[],
+    unit: UnitOfWork,
+    then: (places: (BoardPlace | undefined)[]) => Promise<void>,
+  ): Promise<(BoardPlace | undefined)[]> {
+    const places: (BoardPlace | undefined)[] = moves.map((move) => move.from);
+    const byBoard = new Map<string, number[]>();
+    moves.forEach((move, index) => {
+      if ((move.from?.points ?? 0) === move.points) return;
+      byBoard.set(move.boardId, [...(byBoard.get(move.boardId) ?? []), index]);
+    });
+    const teams = [...new Set([...byBoard.keys()].map(teamOf))].sort();
+    const work = async () => {
+      await Promise.all(
+        [...byBoard.values()].map(async (indexes) => {
+          for (const index of indexes) places[index] = await this.moveHeld(moves[index] as BoardMove, unit);
+        }),
+      );
+      await then(places);
+      await unit.commit();
+      return places;
+    };
+    // Nested in sorted order: the first team's lock is taken first and released last.
+    const held = teams.reduceRight<() => Promise<(BoardPlace | undefined)[]>>(
+      (inner, team) => () => this.store.withLock(keys.boardScopeLock(team), inner),
+      work,
+    );
+    return held();
+  }
+
+  /** One move, staged in the unit; the caller holds the lock of the board's team. */
+  private async moveHeld(
+    { boardId, userId, from, points }: BoardMove,
+    unit: Documents,
+  ): Promise<BoardPlace | undefined> {
     const [board, left, joined] = await Promise.all([
-      this.read(boardId),
-      from ? this.leave(boardId, userId, from) : false,
-      points > 0 ? this.join(boardId, userId, points) : undefined,
+      this.read(boardId, unit),
+      from ? this.leave(boardId, userId, from, unit) : false,
+      points > 0 ? this.join(boardId, userId, points, unit) : undefined,
     ]);
     const counts: Record<string, number> = { ...board.counts };
     let { total, members } = board;
@@ -128,7 +149,7 @@ export class BoardRepository implements Boards {
       members += 1;
       counts[String(points)] = (counts[String(points)] ?? 0) + 1;
     }
-    await this.write(keys.board(boardId), { total, members, counts });
+    await this.write(keys.board(boardId), { total, members, counts }, unit);
     return joined?.place;
   }
 
@@ -171,15 +192,15 @@ export class BoardRepository implements Boards {
   }
 
   /** Takes the person off their page; false when they are not where their profile says. */
-  private async leave(boardId: string, userId: string, from: BoardPlace): Promise<boolean> {
+  private async leave(boardId: string, userId: string, from: BoardPlace, unit: Documents): Promise<boolean> {
     const [bucket, members] = await Promise.all([
-      this.readBucket(boardId, from.points),
-      this.readPage(boardId, from.points, from.page),
+      this.readBucket(boardId, from.points, unit),
+      this.readPage(boardId, from.points, from.page, unit),
     ]);
     const index = from.page - bucket.first;
     const remaining = members.filter((member) => member !== userId);
     if (index < 0 || index >= bucket.counts.length || remaining.length === members.length) {
-      // The profile and the board disagree (a write lost to a crash): trust the board's own pages.
+      // The profile and the board disagree (data from before changes were atomic): trust the board's own pages.
       this.logger.warn({ boardId, userId, from }, "leaderboard place not found; leaving the board as it is");
       return false;
     }
@@ -195,45 +216,55 @@ export class BoardRepository implements Boards {
     const bucketKey = keys.boardBucket(boardId, from.points);
     const pageKey = keys.boardPage(boardId, from.points, from.page);
     await Promise.all([
-      counts.length === 0 ? this.store.delete(bucketKey) : this.write(bucketKey, { first, counts }),
-      remaining.length === 0 ? this.store.delete(pageKey) : this.write(pageKey, { members: remaining }),
+      counts.length === 0 ? unit.delete(bucketKey) : this.write(bucketKey, { first, counts }, unit),
+      remaining.length === 0 ? unit.delete(pageKey) : this.write(pageKey, { members: remaining }, unit),
     ]);
     return true;
   }
 
   /** Puts the person last on the bucket's last page (a new page when it is full). */
-  private async join(boardId: string, userId: string, points: number): Promise<{ place: BoardPlace; added: boolean }> {
-    const bucket = await this.readBucket(boardId, points);
+  private async join(
+    boardId: string,
+    userId: string,
+    points: number,
+    unit: Documents,
+  ): Promise<{ place: BoardPlace; added: boolean }> {
+    const bucket = await this.readBucket(boardId, points, unit);
     const counts = [...bucket.counts];
     const lastIndex = counts.length - 1;
     const roomOnLast = lastIndex >= 0 && (counts[lastIndex] as number) < pageSize;
     const page = roomOnLast ? bucket.first + lastIndex : bucket.first + counts.length;
-    const members = roomOnLast ? await this.readPage(boardId, points, page) : [];
+    const members = roomOnLast ? await this.readPage(boardId, points, page, unit) : [];
     const next = [...members.filter((member) => member !== userId), userId];
     if (roomOnLast) counts[lastIndex] = next.length;
     else counts.push(next.length);
     await Promise.all([
-      this.write(keys.boardBucket(boardId, points), { first: bucket.first, counts }),
-      this.write(keys.boardPage(boardId, points, page), { members: next }),
+      this.write(keys.boardBucket(boardId, points), { first: bucket.first, counts }, unit),
+      this.write(keys.boardPage(boardId, points, page), { members: next }, unit),
     ]);
     return { place: { points, page }, added: next.length > members.length };
   }
 
-  private read(boardId: string): Promise<Board> {
-    return this.decode(keys.board(boardId), boardSchema, emptyBoard);
+  private read(boardId: string, from: Documents = this.store): Promise<Board> {
+    return this.decode(keys.board(boardId), boardSchema, emptyBoard, from);
   }
 
-  private readBucket(boardId: string, points: number): Promise<Bucket> {
-    return this.decode(keys.boardBucket(boardId, points), bucketSchema, emptyBucket);
+  private readBucket(boardId: string, points: number, from: Documents = this.store): Promise<Bucket> {
+    return this.decode(keys.boardBucket(boardId, points), bucketSchema, emptyBucket, from);
   }
 
-  private async readPage(boardId: string, points: number, page: number): Promise<readonly string[]> {
-    return (await this.decode(keys.boardPage(boardId, points, page), pageSchema, { members: [] })).members;
+  private async readPage(
+    boardId: string,
+    points: number,
+    page: number,
+    from: Documents = this.store,
+  ): Promise<readonly string[]> {
+    return (await this.decode(keys.boardPage(boardId, points, page), pageSchema, { members: [] }, from)).members;
   }
 
   /** A stored document, validated once per object; missing or corrupt reads as `empty`. */
-  private async decode<T>(key: string, schema: z.ZodType<T>, empty: T): Promise<T> {
-    const value = await this.store.get(key);
+  private async decode<T>(key: string, schema: z.ZodType<T>, empty: T, from: Documents): Promise<T> {
+    const value = await from.get(key);
     if (value === undefined || value === null) return empty;
     if (typeof value === "object" && this.decoded.has(value)) return this.decoded.get(value) as T;
     const parsed = schema.safeParse(value);
@@ -245,9 +276,9 @@ export class BoardRepository implements Boards {
     return parsed.data;
   }
 
-  private async write(key: string, document: object): Promise<void> {
-    await this.store.set(key, document);
-    // A caching store keeps this very object (frozen) for the next read: it needs no validation.
+  private async write(key: string, document: object, unit: Documents): Promise<void> {
+    await unit.set(key, document);
+    // The unit (like a caching store) keeps this very object, frozen, for the next read: it needs no validation.
     if (Object.isFrozen(document)) this.decoded.set(document, document);
   }
 }

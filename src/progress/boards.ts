@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { UnitOfWork } from "../store/unit-of-work.ts";
 
 /** Where a person stands on one board; kept in their profile, which also lists the boards they are on. */
 export const boardPlaceSchema = z.object({
@@ -33,6 +34,17 @@ export interface Boards {
    * in order. The caller stores the places and serializes moves of the same person.
    */
   moveAll(moves: readonly BoardMove[]): Promise<(BoardPlace | undefined)[]>;
+  /**
+   * moveAll as part of a unit of work: stages the moves in `unit`, lets `then` stage what depends
+   * on the new places (the person's profile), and commits the unit, so the moves and everything
+   * the unit already held land together or not at all. Holds whatever the boards need held
+   * (paged documents: the lock of each team involved) until the commit is done.
+   */
+  moveAndCommit(
+    moves: readonly BoardMove[],
+    unit: UnitOfWork,
+    then: (places: (BoardPlace | undefined)[]) => Promise<void>,
+  ): Promise<(BoardPlace | undefined)[]>;
   /** The first `limit` people, best first. */
   top(boardId: string, limit: number): Promise<{ standings: Standing[]; total: number; members: number }>;
   /** A person's rank on a board they are on (their place from their profile); undefined when they are not. */

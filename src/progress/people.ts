@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
-import type { Store } from "../store/store.ts";
+import type { Documents, Store } from "../store/store.ts";
+import { UnitOfWork } from "../store/unit-of-work.ts";
 import { boardPlaceSchema } from "./boards.ts";
 import type { Person } from "./model.ts";
 
@@ -46,9 +47,10 @@ export class PeopleRepository {
     private readonly logger: Logger,
   ) {}
 
-  async get(person: Person): Promise<Profile | undefined> {
+  /** The person's profile; read through `from` (a unit of work) to see what it has staged. */
+  async get(person: Person, from: Documents = this.store): Promise<Profile | undefined> {
     const key = keys.person(person);
-    const value = await this.store.get(key);
+    const value = await from.get(key);
     if (value === undefined || value === null || typeof value !== "object") return undefined;
     const known = this.decoded.get(value);
     if (known) return known;
@@ -61,12 +63,18 @@ export class PeopleRepository {
     return parsed.data;
   }
 
-  async save(person: Person, profile: Profile): Promise<void> {
-    await this.store.set(keys.person(person), profile);
+  /** Saves the profile, or stages it in a unit of work. */
+  async save(person: Person, profile: Profile, to: Documents = this.store): Promise<void> {
+    await to.set(keys.person(person), profile);
   }
 
-  async delete(person: Person): Promise<void> {
-    await this.store.delete(keys.person(person));
+  async delete(person: Person, to: Documents = this.store): Promise<void> {
+    await to.delete(keys.person(person));
+  }
+
+  /** A unit of work over the people's store: every change to a person commits through one. */
+  unit(): UnitOfWork {
+    return new UnitOfWork(this.store);
   }
 
   /** Serializes everything that changes one person's progress, profile or board places. */

@@ -5,6 +5,7 @@ import type { SubscriptionRepository } from "../schedule/subscription-repository
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
 import { emptyProgress, type UserProgress } from "./model.ts";
+import { newProfile } from "./people.ts";
 import type { ProgressRepository } from "./progress-repository.ts";
 import type { Standings } from "./standings.ts";
 
@@ -83,14 +84,15 @@ export class PersonalData {
   /**
    * Deletes every key about the person: board places (the boards' totals drop with them), progress
    * on every roadmap, the profile, the reminder with its state and daily ledger, and their name
-   * on channel subscriptions they set up (the channels keep their daily topic).
+   * on channel subscriptions they set up (the channels keep their daily topic). The reminder's
+   * keys go first; the boards, progress and profile last, in one write: until that lands the
+   * profile still lists everything, so a forget-me cut short by a crash can simply be run again.
    */
   async forget(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<{ roadmaps: number; boards: number }> {
     const { standings, subscriptions, store } = this.deps;
     return standings.people.withLock(who, async () => {
       const profile = await standings.people.get(who);
       const boards = Object.keys(profile?.places ?? {}).length;
-      if (profile) await standings.leaveAll(who, structuredClone(profile));
       const ids = roadmapIds(roadmaps, profile?.roadmaps ?? []);
       const loaded = await Promise.all(ids.map((id) => this.deps.progress.load({ id }, who)));
       const studied = loaded.filter((progress) => progress.topics.size > 0).length;
@@ -102,8 +104,10 @@ export class PersonalData {
       for (let i = 0; i < dates.length; i += 100) {
         await Promise.all(dates.slice(i, i + 100).map((date) => store.delete(keys.postLedger(id, date))));
       }
-      await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who)));
-      await standings.people.delete(who);
+      const unit = standings.people.unit();
+      await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who, unit)));
+      await standings.people.delete(who, unit);
+      await standings.leaveAll(who, profile ?? newProfile(now), unit);
       return { roadmaps: studied, boards };
     });
   }

@@ -1,7 +1,8 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
-import type { Store } from "../store/store.ts";
+import type { Documents, Store } from "../store/store.ts";
+import { UnitOfWork } from "../store/unit-of-work.ts";
 import { withAliases } from "./aliases.ts";
 import {
   emptyProgress,
@@ -58,12 +59,17 @@ export class ProgressRepository {
     status: TopicStatus | null,
     now: Date,
   ): Promise<StatusChange> {
-    return this.store.withLock(keys.person(person), () => this.applyStatus(roadmap, person, topicId, status, now));
+    return this.store.withLock(keys.person(person), async () => {
+      const unit = new UnitOfWork(this.store);
+      const change = await this.applyStatus(roadmap, person, topicId, status, now, unit);
+      await unit.commit();
+      return change;
+    });
   }
 
   /**
-   * setStatus for a caller that already holds the person's lock (Standings.change): a second lock
-   * of its own would cost every `done` two more round trips, across replicas, and guard nothing.
+   * setStatus staged in a unit of work, for a caller that already holds the person's lock and
+   * commits the unit with the rest of the change (Standings.change: the boards and the profile).
    */
   async applyStatus(
     roadmap: RoadmapRef,
@@ -71,10 +77,11 @@ export class ProgressRepository {
     topicId: string,
     status: TopicStatus | null,
     now: Date,
+    unit: UnitOfWork,
   ): Promise<StatusChange> {
     const key = keys.progress(roadmap.id, person);
     // Written back under the current ids, so a renamed topic's record moves on its next change.
-    const before = readAs(this.decode(key, await this.store.get(key)), roadmap);
+    const before = readAs(this.decode(key, await unit.get(key)), roadmap);
     const previous = before.topics.get(topicId);
     if ((previous?.status ?? null) === status) return { previous, current: previous, progress: before };
     const current = status === null ? undefined : { status, since: now.toISOString() };
@@ -82,16 +89,16 @@ export class ProgressRepository {
     if (current) topics.set(topicId, current);
     else topics.delete(topicId);
     const document = { topics: Object.fromEntries(topics) };
-    await this.store.set(key, document);
+    await unit.set(key, document);
     const progress: UserProgress = { topics };
-    // A caching store hands this same document back on the next read: no need to validate it again.
+    // The unit, then a caching store, hand this same (frozen) document back on the next read: no need to validate it again.
     if (Object.isFrozen(document)) this.decoded.set(document, progress);
     return { previous, current, progress };
   }
 
-  /** Deletes a person's progress on one roadmap (forget-me). */
-  async delete(roadmapId: string, person: Person): Promise<void> {
-    await this.store.delete(keys.progress(roadmapId, person));
+  /** Deletes a person's progress on one roadmap (forget-me), or stages that in a unit. */
+  async delete(roadmapId: string, person: Person, unit: Documents = this.store): Promise<void> {
+    await unit.delete(keys.progress(roadmapId, person));
   }
 
   /** Stored data is checked entry by entry: a corrupt entry is reported and skipped, never fatal. */

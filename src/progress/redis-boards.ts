@@ -1,5 +1,6 @@
 import { keys } from "../store/keys.ts";
 import { RedisScript, type RedisStore } from "../store/redis-store.ts";
+import { UnitOfWork } from "../store/unit-of-work.ts";
 import type { BoardMove, BoardPlace, Boards, Standing } from "./boards.ts";
 
 /**
@@ -11,16 +12,18 @@ import type { BoardMove, BoardPlace, Boards, Standing } from "./boards.ts";
 const scale = 4_294_967_296;
 
 /**
- * Moves one person on several boards at once, atomically: KEYS holds each board's ranking (a
- * sorted set) and summary (a hash of total, members and arrivals) in pairs; ARGV[1] is the
- * person, ARGV[i + 1] their points on board i (0 takes them off). Their current points come from
- * the ranking itself, so a profile that missed a write cannot count anyone twice.
+ * Moves people on several boards at once and writes a unit of work's documents, atomically:
+ * ARGV[1] is the number of boards n; KEYS holds each board's ranking (a sorted set) and summary (a
+ * hash of total, members and arrivals) in pairs, ARGV[2i] and ARGV[2i + 1] the person and their
+ * points on board i (0 takes them off). Their current points come from the ranking itself, so a
+ * profile that missed a write cannot count anyone twice. Then each further key is SET to its
+ * ARGV (keyv's serialized JSON, never empty), or removed when that ARGV is empty.
  */
 const moveScript = new RedisScript(`local scale = ${scale}
-local user = ARGV[1]
-for i = 1, #KEYS / 2 do
+local boards = tonumber(ARGV[1])
+for i = 1, boards do
   local ranking, summary = KEYS[2 * i - 1], KEYS[2 * i]
-  local points = tonumber(ARGV[i + 1])
+  local user, points = ARGV[2 * i], tonumber(ARGV[2 * i + 1])
   local score = redis.call("ZSCORE", ranking, user)
   local held = 0
   if score then held = math.floor(tonumber(score) / scale) end
@@ -40,7 +43,11 @@ for i = 1, #KEYS / 2 do
     end
   end
 end
-return #KEYS / 2`);
+for j = 2 * boards + 1, #KEYS do
+  local value = ARGV[j + 1]
+  if value == "" then redis.call("DEL", KEYS[j]) else redis.call("SET", KEYS[j], value) end
+end
+return boards`);
 
 /** The top of a ranking and its summary, read together so the totals match the names. */
 const topScript = new RedisScript(`return {
@@ -59,31 +66,43 @@ const count = (value: unknown): number => (typeof value === "string" ? Number(va
 export class RedisBoards implements Boards {
   constructor(private readonly store: RedisStore) {}
 
-  async moveAll(moves: readonly BoardMove[]): Promise<(BoardPlace | undefined)[]> {
-    const places: (BoardPlace | undefined)[] = moves.map((move) => move.from);
-    // One script per person: the caller moves one person at a time. A move to the points the
-    // profile already has changes nothing, so it is not sent.
-    const byUser = new Map<string, number[]>();
-    moves.forEach((move, index) => {
-      if ((move.from?.points ?? 0) !== move.points)
-        byUser.set(move.userId, [...(byUser.get(move.userId) ?? []), index]);
-    });
-    await Promise.all(
-      [...byUser].map(([userId, indexes]) =>
-        this.store.script(
-          "write",
-          moveScript,
-          indexes.flatMap((index) => this.keysOf((moves[index] as BoardMove).boardId)),
-          [userId, ...indexes.map((index) => String((moves[index] as BoardMove).points))],
-        ),
-      ),
+  moveAll(moves: readonly BoardMove[]): Promise<(BoardPlace | undefined)[]> {
+    return this.moveAndCommit(moves, new UnitOfWork(this.store), async () => {});
+  }
+
+  /**
+   * One script moves everyone and writes the unit's documents (the person's progress and
+   * profile): one round trip, no board lock, and nothing of the change can land without the rest.
+   * A move to the points the profile already has changes nothing, so it is not sent.
+   */
+  async moveAndCommit(
+    moves: readonly BoardMove[],
+    unit: UnitOfWork,
+    then: (places: (BoardPlace | undefined)[]) => Promise<void>,
+  ): Promise<(BoardPlace | undefined)[]> {
+    const moving = moves.filter((move) => (move.from?.points ?? 0) !== move.points);
+    const places = moves.map((move) =>
+      (move.from?.points ?? 0) === move.points
+        ? move.from
+        : move.points > 0
+          ? { points: move.points, page: 0 }
+          : undefined,
     );
-    for (const indexes of byUser.values()) {
-      for (const index of indexes) {
-        const { points } = moves[index] as BoardMove;
-        places[index] = points > 0 ? { points, page: 0 } : undefined;
-      }
-    }
+    await then(places);
+    await unit.commit(async (writes) => {
+      if (moving.length === 0 && writes.length === 0) return;
+      const rows = await this.store.redisRows(writes);
+      await this.store.script(
+        "write",
+        moveScript,
+        [...moving.flatMap((move) => this.keysOf(move.boardId)), ...rows.map((row) => row.key)],
+        [
+          String(moving.length),
+          ...moving.flatMap((move) => [move.userId, String(move.points)]),
+          ...rows.map((row) => row.value ?? ""),
+        ],
+      );
+    });
     return places;
   }
 

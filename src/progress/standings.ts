@@ -5,9 +5,10 @@ import { reminderId } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { BoardRef } from "../store/keys.ts";
 import { boardId, parseBoardId } from "../store/keys.ts";
+import type { UnitOfWork } from "../store/unit-of-work.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import { namedTop } from "./board-view.ts";
-import type { Boards, Standing } from "./boards.ts";
+import type { BoardMove, Boards, Standing } from "./boards.ts";
 import type { Person, UserProgress } from "./model.ts";
 import { newProfile, type PeopleRepository, type Profile } from "./people.ts";
 import { kindOfPeriod, type PeriodKind, periodKinds, periodOf } from "./periods.ts";
@@ -54,7 +55,9 @@ type Scope = { teamId: string; channelId?: string };
  * Who is on which leaderboard and with how many points. A person's points on a board are always
  * recomputed from their progress document and set (never incremented), and every change to a
  * person runs under that person's lock, so concurrent `done`s from any number of processes leave
- * each board exactly at the sum of its members' points.
+ * each board exactly at the sum of its members' points. Each change (a mark, a privacy choice, a
+ * newly joined team or channel, forget-me) is one unit of work: its progress, board documents and
+ * profile reach the store in one atomic write, so a process killed midway leaves all or none.
  */
 export class Standings {
   readonly people: PeopleRepository;
@@ -82,8 +85,8 @@ export class Standings {
       if (!stored) profile.roadmaps = await this.roadmapsWithProgress(who, roadmaps);
       const joined = join(profile, who);
       if (who.displayName) profile.name = who.displayName.slice(0, 200);
-      if (joined.length > 0) await this.syncScopes(who, profile, roadmaps, joined, now);
-      await this.people.save(who, profile);
+      const moves = joined.length > 0 ? await this.scopeMoves(who, profile, roadmaps, joined, now) : [];
+      await this.commit(who, profile, moves, this.people.unit());
     });
   }
 
@@ -92,10 +95,20 @@ export class Standings {
     return roadmaps.filter((_, index) => (progress[index]?.topics.size ?? 0) > 0).map((roadmap) => roadmap.id);
   }
 
-  /** Runs a progress change and moves the person on every board it affects, under their lock. */
-  async change(who: Who, roadmap: Roadmap, now: Date, write: () => Promise<StatusChange>): Promise<StatusChange> {
+  /**
+   * Runs a progress change and moves the person on every board it affects, under their lock: the
+   * progress `write` stages in the unit it is given, and the progress, the boards and the profile
+   * are committed together (Store.writeAll), so a crash leaves all of the change or none of it.
+   */
+  async change(
+    who: Who,
+    roadmap: Roadmap,
+    now: Date,
+    write: (unit: UnitOfWork) => Promise<StatusChange>,
+  ): Promise<StatusChange> {
     return this.people.withLock(who, async () => {
-      const change = await write();
+      const unit = this.people.unit();
+      const change = await write(unit);
       if (change.previous?.status === change.current?.status) return change;
       const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
       if (!profile.roadmaps.includes(roadmap.id)) profile.roadmaps.push(roadmap.id);
@@ -109,8 +122,8 @@ export class Standings {
           if (profile.places[boardId(board)]) boards.push(board);
         }
       }
-      await this.sync(who, profile, roadmap, change.progress, boards, zoneOf);
-      await this.people.save(who, profile);
+      const moves = await this.movesTo(who, profile, roadmap, change.progress, boards, zoneOf);
+      await this.commit(who, profile, moves, unit);
       return change;
     });
   }
@@ -121,19 +134,36 @@ export class Standings {
       const profile = structuredClone((await this.people.get(who)) ?? newProfile(now));
       const before = profile.visibility;
       profile.visibility = visibility;
-      if (visibility === "hidden") await this.leaveAll(who, profile);
-      else await this.syncScopes(who, profile, roadmaps, scopesOf(profile), now);
-      await this.people.save(who, profile);
+      const moves =
+        visibility === "hidden"
+          ? leaving(who, profile)
+          : await this.scopeMoves(who, profile, roadmaps, scopesOf(profile), now);
+      await this.commit(who, profile, moves, this.people.unit());
       return { before, after: visibility };
     });
   }
 
-  /** Takes a person off every board they are on (forget-me, privacy hidden). Caller holds their lock. */
-  async leaveAll(who: Person, profile: Profile): Promise<void> {
-    await this.boards.moveAll(
-      Object.entries(profile.places).map(([boardId, from]) => ({ boardId, userId: who.userId, from, points: 0 })),
-    );
-    profile.places = {};
+  /**
+   * Takes a person off every board they are on and commits `unit` with it (forget-me stages the
+   * removal of their progress and profile there first). Caller holds their lock.
+   */
+  async leaveAll(who: Person, profile: Profile, unit: UnitOfWork): Promise<void> {
+    await this.boards.moveAndCommit(leaving(who, profile), unit, async () => {});
+  }
+
+  /**
+   * Moves the person, records their new places in the profile, and commits the profile with the
+   * moves and whatever `unit` already holds, in one write. Caller holds their lock.
+   */
+  private async commit(who: Person, profile: Profile, moves: BoardMove[], unit: UnitOfWork): Promise<void> {
+    await this.boards.moveAndCommit(moves, unit, async (places) => {
+      moves.forEach(({ boardId: id }, index) => {
+        const place = places[index];
+        if (place) profile.places[id] = place;
+        else delete profile.places[id];
+      });
+      await this.people.save(who, profile, unit);
+    });
   }
 
   async leaderboard(query: BoardQuery, now: Date, limit = 10): Promise<Leaderboard> {
@@ -222,32 +252,40 @@ export class Standings {
     return boards;
   }
 
-  /** Puts the person on the current boards of the given scopes, for every roadmap they study. */
-  private async syncScopes(who: Person, profile: Profile, roadmaps: readonly Roadmap[], scopes: Scope[], now: Date) {
-    if (profile.visibility === "hidden") return;
+  /** The moves that put the person on the current boards of the given scopes, for every roadmap they study. */
+  private async scopeMoves(
+    who: Person,
+    profile: Profile,
+    roadmaps: readonly Roadmap[],
+    scopes: Scope[],
+    now: Date,
+  ): Promise<BoardMove[]> {
+    if (profile.visibility === "hidden") return [];
     const zoneOf = this.zones();
+    const moves: BoardMove[] = [];
     for (const roadmap of roadmaps.filter((r) => profile.roadmaps.includes(r.id))) {
       const progress = await this.deps.progress.load(roadmap, who);
       const all = await this.currentBoards(who, profile, roadmap, now, zoneOf);
       const wanted = all.filter((board) =>
         scopes.some((s) => s.teamId === board.teamId && s.channelId === board.channelId),
       );
-      await this.sync(who, profile, roadmap, progress, wanted, zoneOf);
+      moves.push(...(await this.movesTo(who, profile, roadmap, progress, wanted, zoneOf)));
     }
+    return moves;
   }
 
-  /** Sets the person's points on each board to what their progress says. Caller holds their lock. */
-  private async sync(
+  /** The moves that set the person's points on each board to what their progress says. */
+  private movesTo(
     who: Person,
     profile: Profile,
     roadmap: Roadmap,
     progress: UserProgress,
     boards: BoardRef[],
     zoneOf: ZoneOf,
-  ) {
+  ): Promise<BoardMove[]> {
     const visible = profile.visibility !== "hidden";
     const unique = [...new Map(boards.map((board) => [boardId(board), board]))];
-    const moves = await Promise.all(
+    return Promise.all(
       unique.map(async ([id, board]) => {
         const zone = await zoneOf(board.platform, board.teamId);
         const kind = kindOfPeriod(board.period);
@@ -257,12 +295,6 @@ export class Standings {
         return { boardId: id, userId: who.userId, from: profile.places[id], points };
       }),
     );
-    const places = await this.boards.moveAll(moves);
-    moves.forEach(({ boardId: id }, index) => {
-      const place = places[index];
-      if (place) profile.places[id] = place;
-      else delete profile.places[id];
-    });
   }
 
   /** The boards a person is on, as refs (for export). */
@@ -273,6 +305,10 @@ export class Standings {
     });
   }
 }
+
+/** The moves that take a person off every board their profile says they are on. */
+const leaving = (who: Person, profile: Profile): BoardMove[] =>
+  Object.entries(profile.places).map(([boardId, from]) => ({ boardId, userId: who.userId, from, points: 0 }));
 
 const scopesOf = (profile: Profile): Scope[] => [
   ...profile.teams.map((teamId) => ({ teamId })),

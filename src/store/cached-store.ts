@@ -1,7 +1,7 @@
-import type { Store } from "./store.ts";
+import type { Store, StoreWrite } from "./store.ts";
 
 /** Freezes a JSON-shaped value all the way down, so a cached value can be shared without copies. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
@@ -55,20 +55,11 @@ export class CachedStore implements Store {
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    // Forget first: if the write fails, the next read goes to the store rather than trusting the cache.
-    this.loading.delete(key);
-    this.cache.delete(key);
-    this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
-    try {
-      await this.inner.set(key, value);
-      // The written object itself is kept, frozen: no copy, and a reader that decoded it once
-      // (the progress repository keys its decoding by identity) recognizes it on the next read.
-      this.remember(key, deepFreeze(value));
-    } finally {
-      const left = (this.writing.get(key) ?? 1) - 1;
-      if (left > 0) this.writing.set(key, left);
-      else this.writing.delete(key);
-    }
+    await this.writeThrough([{ key, value }], () => this.inner.set(key, value));
+  }
+
+  async writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    await this.writeThrough(writes, () => this.inner.writeAll(writes));
   }
 
   async delete(key: string): Promise<void> {
@@ -84,6 +75,34 @@ export class CachedStore implements Store {
   close(): Promise<void> {
     this.cache.clear();
     return this.inner.close();
+  }
+
+  /**
+   * Runs a write of the given keys, then caches what it wrote. Forget first: if the write fails
+   * (none of it applied), the next read goes to the store rather than trusting the cache; while
+   * it is in flight, reads of its keys are not cached either.
+   */
+  private async writeThrough(writes: readonly StoreWrite[], write: () => Promise<void>): Promise<void> {
+    const keys = [...new Set(writes.map((one) => one.key))];
+    for (const key of keys) {
+      this.loading.delete(key);
+      this.cache.delete(key);
+      this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
+    }
+    try {
+      await write();
+      // The written object itself is kept, frozen: no copy, and a reader that decoded it once
+      // (the progress repository keys its decoding by identity) recognizes it on the next read.
+      // A removed key is not cached: the next read asks the store, like after delete().
+      const last = new Map(writes.map((one) => [one.key, one.value]));
+      for (const [key, value] of last) if (value !== undefined) this.remember(key, deepFreeze(value));
+    } finally {
+      for (const key of keys) {
+        const left = (this.writing.get(key) ?? 1) - 1;
+        if (left > 0) this.writing.set(key, left);
+        else this.writing.delete(key);
+      }
+    }
   }
 
   /** Map keeps insertion order: re-inserting marks an entry as recent, the oldest goes first. */

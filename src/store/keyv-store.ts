@@ -3,7 +3,21 @@ import type { Logger } from "../core/logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { bounded, networkTimeoutMs } from "./bounded.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import { type Store, StoreError } from "./store.ts";
+import { type Store, StoreError, type StoreWrite } from "./store.ts";
+
+/** A row as keyv hands it to its adapter: the namespaced key and keyv's serialized value; no value deletes. */
+export interface StoredRow {
+  key: string;
+  value?: string;
+}
+
+/** A keyv adapter that can apply several rows as one atomic unit (the SQLite and PostgreSQL adapters here). */
+export interface AtomicAdapter {
+  writeAll(rows: readonly StoredRow[]): Promise<void>;
+}
+
+const isAtomic = (adapter: unknown): adapter is AtomicAdapter =>
+  typeof (adapter as Partial<AtomicAdapter> | undefined)?.writeAll === "function";
 
 /** Serializes work on one key; the in-process mutex always runs first, a shared lock may follow. */
 export type SharedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
@@ -53,6 +67,12 @@ export class KeyvStore implements Store {
     await this.wrap("delete", key, () => this.keyv.delete(key));
   }
 
+  async writeAll(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const rows = await this.rowsOf(writes);
+    await this.wrap("write", rows[0]?.key ?? "", () => this.applyRows(rows));
+  }
+
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const { sharedLock } = this;
     const asked = performance.now();
@@ -74,6 +94,54 @@ export class KeyvStore implements Store {
 
   async close(): Promise<void> {
     await this.keyv.disconnect();
+  }
+
+  /**
+   * The writes exactly as keyv.set would hand them to the adapter (namespaced key, keyv's own
+   * serializer), so get() reads them back; the last write of a key wins. Serializing everything
+   * first means a value that cannot be stored fails the whole unit before anything is written.
+   */
+  protected async rowsOf(writes: readonly StoreWrite[]): Promise<StoredRow[]> {
+    const last = new Map<string, unknown>();
+    for (const { key, value } of writes) {
+      last.delete(key);
+      last.set(key, value);
+    }
+    try {
+      return await Promise.all(
+        [...last].map(async ([key, value]): Promise<StoredRow> => {
+          const row = { key: this.keyv._getKeyPrefix(key) };
+          if (value === undefined) return row;
+          if (typeof value === "symbol") throw new Error("a symbol cannot be serialized");
+          const serialized = await this.keyv.serializeData({ value, expires: undefined });
+          if (typeof serialized !== "string") throw new Error("keyv gave no serialized text");
+          return { ...row, value: serialized };
+        }),
+      );
+    } catch (error) {
+      const [first] = last.keys();
+      throw new StoreError(`Could not write ${first} and the rest of its ${last.size} keys: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Applies rows all at once. keyv over a Map (the memory store) changes the Map synchronously,
+   * with no await between rows; an adapter that offers writeAll does it in one transaction.
+   */
+  protected async applyRows(rows: readonly StoredRow[]): Promise<void> {
+    const adapter: unknown = this.keyv.store;
+    if (adapter instanceof Map) {
+      for (const { key, value } of rows) {
+        if (value === undefined) adapter.delete(key);
+        else adapter.set(key, value);
+      }
+    } else if (isAtomic(adapter)) {
+      await adapter.writeAll(rows);
+    } else {
+      throw new StoreError(`The ${this.kind} store cannot write several keys at once`);
+    }
   }
 
   /** Runs one backend operation bounded by the timeout, counting and wrapping its failure as a StoreError. */

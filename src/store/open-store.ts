@@ -9,9 +9,10 @@ import type { Logger } from "../core/logger.ts";
 import { BatchedSqlite } from "./batched-sqlite.ts";
 import { bounded } from "./bounded.ts";
 import { CachedStore } from "./cached-store.ts";
-import { KeyvStore, type KeyvStoreOptions } from "./keyv-store.ts";
+import { KeyvStore, type KeyvStoreOptions, type StoredRow } from "./keyv-store.ts";
 import { namespace } from "./namespace.ts";
 import { PgLock, type PgLockClient } from "./pg-lock.ts";
+import { pgWriteAll } from "./pg-write-all.ts";
 import { openRedis } from "./redis-store.ts";
 import { type Store, StoreError } from "./store.ts";
 
@@ -99,6 +100,11 @@ class PooledKeyvPostgres extends KeyvPostgres {
   override async connect(): Promise<(sql: string, values?: unknown) => Promise<Record<string, unknown>[]>> {
     const { pool } = this.opts as { pool: PgPool };
     return async (sql, values) => (await pool.query(sql, values as unknown[] | undefined)).rows;
+  }
+
+  /** Several rows at once, all or none (see pg-write-all.ts). */
+  writeAll(rows: readonly StoredRow[]): Promise<void> {
+    return pgWriteAll(this.query, `${this.opts.schema}.${this.opts.table}`, rows);
   }
 
   override async disconnect(): Promise<void> {

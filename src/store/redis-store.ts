@@ -3,9 +3,10 @@ import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
 import { bounded } from "./bounded.ts";
-import { KeyvStore, type KeyvStoreOptions, type SharedLock } from "./keyv-store.ts";
+import { KeyvStore, type KeyvStoreOptions, type SharedLock, type StoredRow } from "./keyv-store.ts";
 import { namespace } from "./namespace.ts";
 import { type LockClient, RedisLock, ReleaseFeed } from "./redis-lock.ts";
+import type { StoreWrite } from "./store.ts";
 
 /** How long the first connection to Redis may take before startup fails. */
 const redisConnectMs = 3_000;
@@ -75,9 +76,11 @@ async function subscribeToReleases(
   }
 }
 
-/** The one node-redis call raw commands need. */
+/** The node-redis calls raw commands and transactions need. */
 interface CommandClient {
   sendCommand(args: string[]): Promise<unknown>;
+  /** node-redis sends MULTI, the commands and EXEC together, so no other command of the connection lands in between. */
+  multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown> };
 }
 
 /** A Lua script and its SHA1, under which Redis caches it once it has been sent. */
@@ -127,6 +130,20 @@ export class RedisStore extends KeyvStore {
         return await this.client.sendCommand(["EVAL", script.source, ...tail]);
       }
     });
+  }
+
+  /** The rows of a writeAll as Redis keys and keyv's serialized values; no value removes the key. */
+  async redisRows(writes: readonly StoreWrite[]): Promise<StoredRow[]> {
+    return (await this.rowsOf(writes)).map((row) => ({ ...row, key: this.redisKey(row.key) }));
+  }
+
+  /** MULTI/EXEC: Redis applies the whole transaction at once, and drops it if the connection ends before EXEC. */
+  protected override async applyRows(rows: readonly StoredRow[]): Promise<void> {
+    const multi = this.client.multi();
+    for (const { key, value } of rows) {
+      multi.addCommand(value === undefined ? ["DEL", this.redisKey(key)] : ["SET", this.redisKey(key), value]);
+    }
+    await multi.exec();
   }
 
   override async close(): Promise<void> {

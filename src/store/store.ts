@@ -1,3 +1,9 @@
+/** One write of a writeAll: a value to save at key, or, when value is undefined, the key's removal. */
+export interface StoreWrite {
+  key: string;
+  value?: unknown;
+}
+
 /**
  * The one storage seam. Every backend is a keyv store behind this interface, so the contract suite
  * in test/contract runs the same checks against each of them.
@@ -10,6 +16,13 @@ export interface Store {
   /** Removes key; resolves whether or not it existed. */
   delete(key: string): Promise<void>;
   /**
+   * Saves and removes several keys as one atomic unit: a process killed, or a backend failing,
+   * part way leaves all of them or none, and no other write lands in between. When a key appears
+   * twice, the later write wins. Rejects with StoreError when the backend did not apply them (on a
+   * network store that timed out, they may still land: all of them).
+   */
+  writeAll(writes: readonly StoreWrite[]): Promise<void>;
+  /**
    * Runs fn while no other withLock(key) call runs. SQLite and memory: within this process (an
    * SQLite file has one owner process). Redis and PostgreSQL: across every process sharing that server.
    */
@@ -19,6 +32,9 @@ export interface Store {
   /** Which backend, for logs and readiness ("sqlite", "redis", "postgres", "memory"). */
   readonly kind: string;
 }
+
+/** The reads and writes of one document at a time: a Store, or a unit of work staging writes for one. */
+export type Documents = Pick<Store, "get" | "set" | "delete">;
 
 export class StoreError extends Error {
   override name = "StoreError";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.ts";
 import { ProgressRepository } from "../../src/progress/progress-repository.ts";
 import { keys } from "../../src/store/keys.ts";
-import type { Store } from "../../src/store/store.ts";
+import { type Store, StoreError } from "../../src/store/store.ts";
 import { fixedNow, shippedRoadmaps } from "../helpers.ts";
 
 export interface StoreUnderTest {
@@ -73,6 +73,73 @@ export function storeContract(subject: StoreUnderTest): void {
       await store.set(b, "b");
       expect([await store.get(a), await store.get(b)]).toEqual(["a", "b"]);
     });
+
+    it.skipIf(!available)(
+      "GIVEN writeAll with saves and removals THEN each reads back, removed keys are gone and a key's later write wins",
+      async () => {
+        await store.set(key("all-removed"), { n: 1 });
+        await store.set(key("all-replaced"), { n: 1 });
+        await store.writeAll([
+          { key: key("all-new"), value: { topics: { "helm-templating": "done" }, note: "→ ✅" } },
+          { key: key("all-replaced"), value: { n: 2 } },
+          { key: key("all-removed") },
+          { key: key("all-never-there") },
+          { key: key("all-twice"), value: "first" },
+          { key: key("all-twice"), value: "second" },
+          { key: key("all-back"), value: 1 },
+          { key: key("all-back") },
+        ]);
+        expect(await store.get(key("all-new"))).toEqual({ topics: { "helm-templating": "done" }, note: "→ ✅" });
+        expect(await store.get(key("all-replaced"))).toEqual({ n: 2 });
+        expect(await store.get(key("all-removed"))).toBeUndefined();
+        expect(await store.get(key("all-never-there"))).toBeUndefined();
+        expect(await store.get(key("all-twice"))).toBe("second");
+        expect(await store.get(key("all-back"))).toBeUndefined();
+        await expect(store.writeAll([])).resolves.toBeUndefined();
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN writeAll with one value that cannot be stored THEN it rejects and none of its writes lands",
+      async () => {
+        await store.set(key("unit-kept"), "before");
+        await store.set(key("unit-not-removed"), "before");
+        const refused = store.writeAll([
+          { key: key("unit-kept"), value: "after" },
+          { key: key("unit-not-removed") },
+          { key: key("unit-fresh"), value: { fine: true } },
+          { key: key("unit-bad"), value: { count: 10n } },
+        ]);
+        await expect(refused).rejects.toThrow(StoreError);
+        expect(await store.get(key("unit-kept"))).toBe("before");
+        expect(await store.get(key("unit-not-removed"))).toBe("before");
+        expect(await store.get(key("unit-fresh"))).toBeUndefined();
+        expect(await store.get(key("unit-bad"))).toBeUndefined();
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN 50 read-modify-writes under withLock, each moving one unit between two keys with writeAll THEN each is seen whole by the next and none is lost",
+      async () => {
+        const [a, b] = [key("move-a"), key("move-b")];
+        await store.writeAll([
+          { key: a, value: 50 },
+          { key: b, value: 0 },
+        ]);
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            store.withLock(key("move-lock"), async () => {
+              const [from, to] = [(await store.get(a)) as number, (await store.get(b)) as number];
+              await store.writeAll([
+                { key: a, value: from - 1 },
+                { key: b, value: to + 1 },
+              ]);
+            }),
+          ),
+        );
+        expect([await store.get(a), await store.get(b)]).toEqual([0, 50]);
+      },
+    );
 
     it.skipIf(!available)("GIVEN 100 concurrent read-modify-writes under withLock THEN none is lost", async () => {
       const counter = key("counter");

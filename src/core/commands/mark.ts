@@ -13,8 +13,8 @@ export async function markTopic(context: CommandContext, status: TopicStatus | n
   const topic = lookup.topic(arg, context.commandName);
   const before = (await progress.load(roadmap, who)).topics.get(topic.id);
   if ((before?.status ?? null) !== status) await context.recordPerson();
-  const change = await standings.change(who, roadmap, now, () =>
-    progress.applyStatus(roadmap, who, topic.id, status, now),
+  const change = await standings.change(who, roadmap, now, (unit) =>
+    progress.applyStatus(roadmap, who, topic.id, status, now, unit),
   );
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
