@@ -55,8 +55,8 @@
  * it is flagged as not reliable when the lone process's two runs differ by over 10% or something
  * else used the cores meanwhile.
  */
-import { type ChildProcess, type ChildProcessWithoutNullStreams, fork, spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, fork, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -73,6 +73,7 @@ import { pointsOf } from "../src/progress/points.ts";
 import { repositories } from "../src/repositories.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack } from "../test/e2e/fake-slack.ts";
+import { ensureBuilt } from "./ensure-built.ts";
 import { type LoadMessage, type LoadOrder, type LoadPlan, type LoadResult, userIdOf } from "./replica-load.ts";
 import { ratioLine } from "./stats.ts";
 
@@ -123,37 +124,6 @@ const bin = path.join(root, "bin", "roadmap-bot.js");
 const contentDir = path.join(root, "content");
 const ticksPerSecond = 100;
 const cores = availableParallelism(); // USER_HZ, /proc's unit for CPU times on Linux
-
-/** dist/ is what the bin runs: rebuilt when any src/ file is newer than its output. */
-function ensureBuilt(): void {
-  const stale: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
-        const out = path.join(root, "dist", path.relative(path.join(root, "src"), file)).replace(/\.ts$/, ".js");
-        let outMtime = 0;
-        try {
-          outMtime = statSync(out).mtimeMs;
-        } catch {}
-        if (outMtime < statSync(file).mtimeMs) stale.push(path.relative(root, file));
-      }
-    }
-  };
-  walk(path.join(root, "src"));
-  if (stale.length === 0) return;
-  console.error(`dist/ is older than ${stale.length} file(s) of src/ (${stale[0]}…): building`);
-  const built = spawnSync(
-    process.execPath,
-    [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
-  );
-  if (built.status !== 0) throw new Error("npm run build failed");
-}
 
 /** One `roadmap-bot start` in Slack HTTP mode on a port of its own, as test/e2e/replicas.test.ts starts them. */
 class Bot {

@@ -1,22 +1,14 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { DiscordAPIError } from "discord.js";
-import type { Logger as PinoLogger } from "pino";
 import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
 import { commands, commandWords } from "./core/commands/index.ts";
 import { defaultRoadmapId } from "./core/core.ts";
+import type { Logger } from "./core/logger.ts";
 import { type App, createApp, startBot } from "./main.ts";
-import { ConsoleAdapter } from "./platforms/console/console-adapter.ts";
-import { ConsoleDelivery } from "./platforms/console/console-delivery.ts";
 import { renderText } from "./platforms/console/render-text.ts";
-import { roadmapCommandData } from "./platforms/discord/command-data.ts";
-import { inviteUrl } from "./platforms/discord/invite.ts";
-import { registerCommands } from "./platforms/discord/register.ts";
-import { startShardManager } from "./platforms/discord/sharding.ts";
-import { startCron } from "./schedule/cron-driver.ts";
 import { StoreError } from "./store/store.ts";
 
 /** Exit codes of the public contract: 0 success, 1 a user error, 2 an internal or config error. */
@@ -74,6 +66,12 @@ async function withApp<T>(defaultLogLevel: "warn" | "info", fn: (app: App) => Pr
 }
 
 async function consoleChat(who: Who): Promise<number> {
+  // Imported here so that `ask` loads neither the chat nor node-cron.
+  const [{ ConsoleAdapter }, { ConsoleDelivery }, { startCron }] = await Promise.all([
+    import("./platforms/console/console-adapter.ts"),
+    import("./platforms/console/console-delivery.ts"),
+    import("./schedule/cron-driver.ts"),
+  ]);
   return withApp("warn", async (app) => {
     const chat = new ConsoleAdapter(app.core, { input: process.stdin, output: process.stdout, who });
     // Daily posts and reminders set up here are printed here, at their time.
@@ -103,6 +101,8 @@ const shutdownDeadlineMs = 10_000;
 async function start(args: CliArgs): Promise<number> {
   const config = loadConfig();
   if (args.shards !== undefined) {
+    // discord.js (and prom-client) load only for a sharded start; see startBot for the same reason.
+    const { startShardManager } = await import("./platforms/discord/sharding.ts");
     const manager = await startShardManager(config, args.shards);
     return serveUntilSignal(
       manager.logger,
@@ -128,7 +128,7 @@ async function start(args: CliArgs): Promise<number> {
  * shutdownDeadlineMs or exits 1.
  */
 async function serveUntilSignal(
-  logger: PinoLogger,
+  logger: Logger,
   state: () => Record<string, unknown>,
   stop: () => Promise<void>,
 ): Promise<number> {
@@ -161,6 +161,13 @@ async function registerDiscord(guildId: string | undefined): Promise<number> {
     throw new ConfigError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the Discord commands");
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
+  // Imported here so that only this command loads discord.js.
+  const [{ DiscordAPIError }, { roadmapCommandData }, { inviteUrl }, { registerCommands }] = await Promise.all([
+    import("discord.js"),
+    import("./platforms/discord/command-data.ts"),
+    import("./platforms/discord/invite.ts"),
+    import("./platforms/discord/register.ts"),
+  ]);
   const stageCount =
     content.roadmaps.find((roadmap) => roadmap.id === defaultRoadmapId)?.stages.length ??
     content.roadmaps[0]?.stages.length ??

@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
-import type { Logger as PinoLogger } from "pino";
 import { type Config, ConfigError, type LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
 import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
-import { createHttpServer, listen } from "./http/server.ts";
-import { createLogger } from "./logging.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
-import { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
-import { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
+import type { Logger } from "./core/logger.ts";
+import { createLogger, deferredLogger } from "./logging.ts";
+import type { Metrics } from "./metrics.ts";
+import type { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
+import type { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { repositories } from "./repositories.ts";
-import { startCron } from "./schedule/cron-driver.ts";
 import { DailyScheduler } from "./schedule/daily-scheduler.ts";
 import type { Delivery } from "./schedule/delivery.ts";
 import { PostLedger } from "./schedule/post-ledger.ts";
@@ -23,7 +21,7 @@ import type { Store } from "./store/store.ts";
 export interface App {
   core: Core;
   store: Store;
-  logger: PinoLogger;
+  logger: Logger;
   /** What /metrics serves; absent for the console and `ask`, which nothing scrapes. */
   metrics: Metrics | undefined;
   /** The daily-topic scheduler posting through these platforms; tick() runs one pass. */
@@ -49,8 +47,13 @@ export interface AppOverrides {
   discordShards?: { alive(): boolean; ready(): boolean };
 }
 
-export async function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
-  const logger = createLogger(config.logLevel ?? defaultLogLevel);
+/** The core and its store without any platform: what the console and `ask` run on. */
+export function createApp(config: Config, defaultLogLevel: LogLevel, overrides: AppOverrides = {}): Promise<App> {
+  // Deferred: the console and `ask` log at "warn" and mostly write nothing, so they need not load pino.
+  return assembleApp(config, deferredLogger(config.logLevel ?? defaultLogLevel), overrides);
+}
+
+async function assembleApp(config: Config, logger: Logger, overrides: AppOverrides): Promise<App> {
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   const metrics = overrides.metrics;
@@ -97,28 +100,43 @@ export interface RunningBot {
  * disconnects the platforms and closes the store.
  */
 export async function startBot(config: Config, overrides: AppOverrides = {}): Promise<RunningBot> {
-  const metrics = overrides.metrics ?? createMetrics();
-  const app = await createApp(config, "info", { ...overrides, metrics }).catch(async (error: unknown) => {
+  // ROADMAP_PLATFORMS decides which configured platforms this process serves (one gateway per shard).
+  const slackConfig = config.platforms.includes("slack") ? config.slack : undefined;
+  const discordConfig = config.platforms.includes("discord") ? config.discord : undefined;
+  const logger = createLogger(config.logLevel ?? "info");
+  const wired = async () => {
+    // What only a server uses is imported here, and platform SDKs only when the config asks for
+    // them, so the console and `ask` (createApp alone) start without loading any of it.
+    const metrics = overrides.metrics ?? (await import("./metrics.ts")).createMetrics();
+    const [http, cronDriver, slackModule, discordModule] = await Promise.all([
+      import("./http/server.ts"),
+      import("./schedule/cron-driver.ts"),
+      slackConfig ? import("./platforms/slack/slack-adapter.ts") : undefined,
+      discordConfig ? import("./platforms/discord/discord-adapter.ts") : undefined,
+    ]);
+    const app = await assembleApp(config, logger, { ...overrides, metrics });
+    return { metrics, app, http, cronDriver, slackModule, discordModule };
+  };
+  const { metrics, app, http, cronDriver, slackModule, discordModule } = await wired().catch(async (error: unknown) => {
     // The bot owns the store it was given: close it whatever failed, so callers never have to.
     await overrides.store?.close().catch(() => undefined);
     throw error;
   });
-  // ROADMAP_PLATFORMS decides which configured platforms this process serves (one gateway per shard).
   const slack =
-    config.slack && config.platforms.includes("slack")
-      ? new SlackAdapter({
+    slackConfig && slackModule
+      ? new slackModule.SlackAdapter({
           core: app.core,
-          config: config.slack,
-          logger: app.logger,
+          config: slackConfig,
+          logger,
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
         })
       : undefined;
   const discord =
-    config.discord && config.platforms.includes("discord")
-      ? new DiscordAdapter({
+    discordConfig && discordModule
+      ? new discordModule.DiscordAdapter({
           core: app.core,
-          config: config.discord,
-          logger: app.logger,
+          config: discordConfig,
+          logger,
           store: app.store,
           ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
         })
@@ -134,7 +152,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   }
   const scheduler = app.scheduler([slack?.delivery, discord?.delivery].filter((delivery) => delivery !== undefined));
   const slackEvents = slack?.requestListener;
-  const server = createHttpServer({
+  const server = http.createHttpServer({
     ...(slackEvents ? { slackEvents } : {}),
     alive: () => (discord === undefined || discord.alive) && (overrides.discordShards?.alive() ?? true),
     ready: async () => {
@@ -145,7 +163,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   });
   let port: number;
   try {
-    port = await listen(server, config.port);
+    port = await http.listen(server, config.port);
   } catch (error) {
     await slack?.stop().catch(() => undefined);
     await discord?.stop().catch(() => undefined);
@@ -154,7 +172,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     if (code === "EADDRINUSE") throw new ConfigError(`PORT ${config.port} is already in use; set PORT to a free port`);
     throw error;
   }
-  app.logger.info(
+  logger.info(
     {
       port,
       slack: slack ? config.slack?.mode : "off",
@@ -162,7 +180,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     },
     "http server listening",
   );
-  const cron = overrides.cron === false ? undefined : startCron(() => scheduler.tick(), app.logger);
+  const cron = overrides.cron === false ? undefined : cronDriver.startCron(() => scheduler.tick(), logger);
   let stopping: Promise<void> | undefined;
   return {
     app,

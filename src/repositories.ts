@@ -7,8 +7,14 @@ import { ProgressRepository } from "./progress/progress-repository.ts";
 import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
-import { RedisStore } from "./store/redis-store.ts";
+import type { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
+
+/**
+ * Told by shape, not instanceof, so that wiring a SQLite or PostgreSQL store never loads the Redis
+ * client module (open-store imports it only for a redis:// STORE_URL).
+ */
+const isRedisStore = (store: Store): store is RedisStore => store.kind === "redis" && "script" in store;
 
 /** Every repository the core works with, over one store: the one place they are wired together. */
 export function repositories(
@@ -22,7 +28,7 @@ export function repositories(
     progress,
     people: new PeopleRepository(store, logger),
     // Redis ranks natively and moves atomically; every other store keeps paged documents.
-    boards: store instanceof RedisStore ? new RedisBoards(store) : new BoardRepository(store, logger),
+    boards: isRedisStore(store) ? new RedisBoards(store) : new BoardRepository(store, logger),
     teams: schedule.teams,
     subscriptions: schedule.subscriptions,
     defaultZone,

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { type Roadmap, type RoadmapFile, roadmapSchema, type Stage, type Topic } from "./schema.ts";
+import { defaultYamlCacheDir, YamlCache } from "./yaml-cache.ts";
 
 export interface ContentProblem {
   file: string;
@@ -156,9 +157,19 @@ function build(file: string, data: RoadmapFile): Roadmap {
   };
 }
 
-/** Parses one roadmap's YAML text; `file` only labels errors. */
-export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap; problems: ContentProblem[] } {
-  const document = parseDocument(source);
+/**
+ * The YAML parser, loaded on first use: with the parse cached, a command that starts, answers and
+ * exits never loads it. It is a CommonJS package, so require() keeps parseRoadmap synchronous.
+ */
+let yaml: typeof import("yaml") | undefined;
+const yamlParser = (): typeof import("yaml") => {
+  yaml ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml;
+};
+
+/** The YAML text as plain data, or what makes it invalid YAML. */
+function parseYaml(file: string, source: string): { raw: unknown } | { problems: ContentProblem[] } {
+  const document = yamlParser().parseDocument(source);
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => ({
@@ -168,7 +179,13 @@ export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap;
       })),
     };
   }
-  const raw: unknown = document.toJS();
+  return { raw: document.toJS() };
+}
+
+type Parsed = { roadmap?: Roadmap; problems: ContentProblem[] };
+
+/** Validates a roadmap file's parsed data and builds the roadmap from it. */
+function checkRoadmap(file: string, raw: unknown): Parsed {
   const parsed = roadmapSchema.safeParse(raw);
   if (!parsed.success) return { problems: schemaProblems(file, raw, parsed.error) };
   const problems = crossCheck(file, parsed.data);
@@ -176,11 +193,29 @@ export function parseRoadmap(file: string, source: string): { roadmap?: Roadmap;
   return { roadmap: build(file, parsed.data), problems: [] };
 }
 
+/** Parses one roadmap's YAML text; `file` only labels errors. */
+export function parseRoadmap(file: string, source: string): Parsed {
+  const yamlResult = parseYaml(file, source);
+  return "problems" in yamlResult ? yamlResult : checkRoadmap(file, yamlResult.raw);
+}
+
+/** parseRoadmap, with the YAML parse taken from the cache when this exact text was parsed before. */
+async function parseRoadmapCached(file: string, source: string, cache: YamlCache | undefined): Promise<Parsed> {
+  const cached = await cache?.get(source);
+  if (cached !== undefined) return checkRoadmap(file, cached);
+  const yamlResult = parseYaml(file, source);
+  if ("problems" in yamlResult) return yamlResult;
+  await cache?.set(source, yamlResult.raw);
+  return checkRoadmap(file, yamlResult.raw);
+}
+
 const isRoadmapFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 
 export interface LoadOptions {
   /** Words a roadmap id may not be (the command names), since `<roadmap-id> <command>` is grammar. */
   reservedIds?: readonly string[];
+  /** Where parsed YAML is cached (see YamlCache); false parses every time. */
+  yamlCacheDir?: string | false;
 }
 
 /** The roadmap files a path names: every `*.yaml` in a folder, in name order, or the one file given. */
@@ -202,6 +237,8 @@ export async function loadContentDir(dir: string, options: LoadOptions = {}): Pr
   const listed = await listRoadmapFiles(dir);
   if ("problem" in listed) return { ok: false, problems: [{ file: dir, where: "", message: listed.problem }] };
   const { files } = listed;
+  const cacheDir = options.yamlCacheDir ?? defaultYamlCacheDir;
+  const cache = cacheDir === false ? undefined : new YamlCache(cacheDir);
   const roadmaps: Roadmap[] = [];
   const problems: ContentProblem[] = [];
   for (const file of files) {
@@ -216,7 +253,7 @@ export async function loadContentDir(dir: string, options: LoadOptions = {}): Pr
       });
       continue;
     }
-    const { roadmap, problems: fileProblems } = parseRoadmap(file, source);
+    const { roadmap, problems: fileProblems } = await parseRoadmapCached(file, source, cache);
     problems.push(...fileProblems);
     if (!roadmap) continue;
     if (options.reservedIds?.includes(roadmap.id)) {

@@ -1,5 +1,6 @@
 import { keys } from "../store/keys.ts";
-import { RedisScript, type RedisStore } from "../store/redis-store.ts";
+import { RedisScript } from "../store/redis-script.ts";
+import type { RedisStore } from "../store/redis-store.ts";
 import { UnitOfWork } from "../store/unit-of-work.ts";
 import type { BoardMove, BoardPlace, Boards, Standing } from "./boards.ts";
 

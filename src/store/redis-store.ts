@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
@@ -6,6 +5,7 @@ import { bounded } from "./bounded.ts";
 import { KeyvStore, type KeyvStoreOptions, type SharedLock, type StoredRow } from "./keyv-store.ts";
 import { namespace } from "./namespace.ts";
 import { type LockClient, RedisLock, ReleaseFeed } from "./redis-lock.ts";
+import type { RedisScript } from "./redis-script.ts";
 import type { StoreWrite } from "./store.ts";
 
 /** How long the first connection to Redis may take before startup fails. */
@@ -81,14 +81,6 @@ interface CommandClient {
   sendCommand(args: string[]): Promise<unknown>;
   /** node-redis sends MULTI, the commands and EXEC together, so no other command of the connection lands in between. */
   multi(): { addCommand(args: string[]): unknown; exec(): Promise<unknown> };
-}
-
-/** A Lua script and its SHA1, under which Redis caches it once it has been sent. */
-export class RedisScript {
-  readonly sha: string;
-  constructor(readonly source: string) {
-    this.sha = createHash("sha1").update(source).digest("hex");
-  }
 }
 
 /**
