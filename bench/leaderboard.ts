@@ -124,6 +124,8 @@ class TracingStore implements Store {
   private tracing = false;
   private reads: string[] = [];
   private writes: { key: string; bytes: number }[] = [];
+  /** Store calls that wrote: a set or delete writes one key, a writeAll several at once. */
+  private writeCalls = 0;
 
   constructor(private readonly inner: Store) {}
 
@@ -137,17 +139,24 @@ class TracingStore implements Store {
   }
 
   set(key: string, value: unknown): Promise<void> {
-    if (this.tracing) this.writes.push({ key, bytes: JSON.stringify(value).length });
+    if (this.tracing) {
+      this.writes.push({ key, bytes: JSON.stringify(value).length });
+      this.writeCalls += 1;
+    }
     return this.inner.set(key, value);
   }
 
   delete(key: string): Promise<void> {
-    if (this.tracing) this.writes.push({ key, bytes: 0 });
+    if (this.tracing) {
+      this.writes.push({ key, bytes: 0 });
+      this.writeCalls += 1;
+    }
     return this.inner.delete(key);
   }
 
   writeAll(writes: readonly StoreWrite[]): Promise<void> {
     if (this.tracing) {
+      this.writeCalls += 1;
       for (const { key, value } of writes)
         this.writes.push({ key, bytes: value === undefined ? 0 : JSON.stringify(value).length });
     }
@@ -162,16 +171,19 @@ class TracingStore implements Store {
     return this.inner.close();
   }
 
-  async trace(fn: () => Promise<unknown>): Promise<{ reads: string[]; writes: { key: string; bytes: number }[] }> {
+  async trace(
+    fn: () => Promise<unknown>,
+  ): Promise<{ reads: string[]; writes: { key: string; bytes: number }[]; writeCalls: number }> {
     this.reads = [];
     this.writes = [];
+    this.writeCalls = 0;
     this.tracing = true;
     try {
       await fn();
     } finally {
       this.tracing = false;
     }
-    return { reads: this.reads, writes: this.writes };
+    return { reads: this.reads, writes: this.writes, writeCalls: this.writeCalls };
   }
 }
 
@@ -468,9 +480,9 @@ async function bench(dir: string | undefined): Promise<void> {
     for (const run of runs) {
       const traced = new Map<CaseName, string>();
       for (const name of caseNames) {
-        const { reads, writes } = await store.trace(run[name]);
+        const { reads, writes, writeCalls } = await store.trace(run[name]);
         const bytes = writes.reduce((sum, write) => sum + write.bytes, 0);
-        traced.set(name, `${reads.length} reads, ${writes.length} writes (${bytes} B)`);
+        traced.set(name, `${reads.length} reads, ${writes.length} writes in ${writeCalls} calls (${bytes} B)`);
       }
       traces.push(traced);
     }
