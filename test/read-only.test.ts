@@ -19,8 +19,8 @@ import { entriesMentioning, type RawEntry, scanStore } from "./store-scan.ts";
  * it was, byte for byte, on the stores a deployment uses.
  */
 
-/** db 11 is this file's alone: it is flushed before each run and scanned whole. */
-const redisUrl = "redis://127.0.0.1:6379/11";
+/** db 6 is this file's alone: it is flushed before each run and scanned whole. */
+const redisUrl = "redis://127.0.0.1:6379/6";
 
 const allowed: ChannelManagers = { description: "members with Manage Channels", check: async () => true };
 
