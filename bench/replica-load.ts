@@ -1,6 +1,7 @@
 /**
- * The load generator of bench/replicas.ts, in a process of its own so its CPU is not the bots'
- * (it is forked there; it does nothing when run alone). It takes orders over the IPC channel:
+ * The load generator of bench/replicas.ts and bench/slack.ts, in a process of its own so its CPU is
+ * not the servers' (LoadGenerator forks it; it does nothing when run alone). It takes orders over
+ * the IPC channel:
  *
  *   probe  closed loop: `connections` requests in flight against one bot, for a throughput estimate
  *   run    open loop: arrivals at a fixed rate, round-robin over the targets (arrival i goes to
@@ -24,14 +25,25 @@
  * This process shares the cores with the bots, so it is kept lean: requests go out through
  * KeepAliveClient, a minimal HTTP/1.1 client on node:net, rather than node:http's (see there).
  */
+import { type ChildProcess, fork } from "node:child_process";
 import { createServer } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { slackSignature, slashCommandBody } from "../test/e2e/fake-slack.ts";
 
 export interface Topic {
   id: string;
   title: string;
+}
+
+/**
+ * One command every person sends, each with the exact answer body they must get back (the Slack
+ * bench's `stage 17`, whose answer differs by the person's progress): `bodies[u]` is person u's.
+ */
+export interface FixedCommand {
+  text: string;
+  bodies: string[];
 }
 
 /** What a run or probe is given. `seeded[u]` are the topics person u has done before it starts. */
@@ -41,8 +53,11 @@ export interface LoadPlan {
   secret: string;
   topics: Topic[];
   seeded: string[][];
-  /** "reads" turns every done and undo of the mix into a read (next, progress): no locks taken. */
-  mix: "full" | "reads";
+  /**
+   * "reads" turns every done and undo of the mix into a read (next, progress): no locks taken.
+   * A FixedCommand replaces the mix: one person per body, each sending that command only.
+   */
+  mix: "full" | "reads" | FixedCommand;
 }
 
 export type LoadOrder =
@@ -135,7 +150,10 @@ interface Person {
 interface Planned {
   text: string;
   write?: boolean;
+  /** Words the answer's text must contain. */
   expect: string;
+  /** Or the whole body the answer must be, byte for byte (a FixedCommand's). */
+  exact?: string;
   /** Applied when the answer is good. */
   onOk?: () => void;
 }
@@ -145,13 +163,17 @@ class Workload {
   private readonly people: Person[];
   private count = 0;
   private readonly readsOnly: boolean;
+  private readonly fixed: FixedCommand | undefined;
   fallbacks = 0;
   writes = 0;
 
   constructor(plan: LoadPlan) {
     this.readsOnly = plan.mix === "reads";
+    this.fixed = typeof plan.mix === "object" ? plan.mix : undefined;
     this.titles = new Map(plan.topics.map((topic) => [topic.id, topic.title]));
-    this.people = plan.seeded.map((seeded, u) => {
+    const count = this.fixed ? this.fixed.bodies.length : plan.seeded.length;
+    this.people = Array.from({ length: count }, (_, u) => {
+      const seeded = plan.seeded[u] ?? [];
       const skip = new Set(seeded);
       // Each person walks the roadmap from another place, so people write different documents' topics.
       const start = (u * 17) % plan.topics.length;
@@ -175,6 +197,7 @@ class Workload {
     const k = this.count++;
     const u = k % this.people.length;
     const person = this.people[u] as Person;
+    if (this.fixed) return { person, planned: { text: this.fixed.text, expect: "", exact: this.fixed.bodies[u] } };
     const slot = mix[(Math.floor(k / this.people.length) + u) % mix.length] ?? "stage";
     return { person, planned: this.plan(person, slot) };
   }
@@ -318,6 +341,14 @@ class ResponseUrls {
     this.server.closeAllConnections();
     this.server.close();
   }
+}
+
+/** Where an answer first departs from the exact body expected, with a little of both around it. */
+function unlike(expected: string, got: string): string {
+  let at = 0;
+  while (at < expected.length && expected[at] === got[at]) at++;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 40), at + 80));
+  return `answer differs from the expected body at character ${at} of ${expected.length}: expected ${around(expected)}, got ${around(got)} (${got.length} characters)`;
 }
 
 /** What a request came to: the status and body of the answer, or why there is none. */
@@ -604,6 +635,10 @@ class Sender {
       target.client.request(payload, (reply) => {
         if ("failed" in reply) return finish(reply.failed);
         if (reply.status !== 200) return finish(`HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
+        // A string comparison, not a parse: this process's CPU is taken from the servers it measures.
+        if (planned.exact !== undefined) {
+          return finish(reply.body === planned.exact ? undefined : unlike(planned.exact, reply.body));
+        }
         if (reply.body !== "") return check(reply.body, false);
         // Acknowledged empty: the answer comes through response_url once the command is done.
         this.responses.wait(id, requestTimeoutMs).then((later) => {
@@ -693,27 +728,36 @@ async function probe(order: Extract<LoadOrder, { type: "probe" }>): Promise<Load
     () => windowStart,
     () => end,
   );
+  // The window's edges on timers, so the parent can read the server's CPU over the same span.
   let cpu = process.cpuUsage();
-  let cpuTaken = false;
+  const opened = setTimeout(() => {
+    cpu = process.cpuUsage();
+    send({ type: "window", edge: "start" });
+  }, windowStart - start);
+  let used: NodeJS.CpuUsage | undefined;
+  const close = () => {
+    used ??= process.cpuUsage(cpu);
+    send({ type: "window", edge: "end" });
+  };
+  const closed = setTimeout(close, end - start);
   const worker = async () => {
     while (performance.now() < end) {
-      if (!cpuTaken && performance.now() >= windowStart) {
-        cpuTaken = true;
-        cpu = process.cpuUsage();
-      }
       const answer = await sender.send(0);
       tally.record(0, answer.sentAt, answer);
     }
   };
   await Promise.all(Array.from({ length: order.connections }, worker));
-  const used = process.cpuUsage(cpu);
+  // A worker can see the deadline pass before the timer has run.
+  clearTimeout(opened);
+  clearTimeout(closed);
+  if (!used) close();
   sender.close();
   return summary(tally, workload, {
     offered: tally.sent,
     backlog: 0,
     seconds: order.seconds,
     maxLateMs: 0,
-    cpuShare: (used.user + used.system) / 1000 / (order.seconds * 1000),
+    cpuShare: ((used?.user ?? 0) + (used?.system ?? 0)) / 1000 / (order.seconds * 1000),
   });
 }
 
@@ -845,6 +889,61 @@ function summary(
     fallbacks: workload.fallbacks,
     perTarget: tally.perTarget,
   };
+}
+
+/**
+ * The parent's handle on this file run as a process of its own (forked, through tsx): one order
+ * at a time.
+ */
+export class LoadGenerator {
+  readonly child: ChildProcess;
+  private listener: ((message: LoadMessage) => void) | undefined;
+  private readonly ready: Promise<void>;
+
+  constructor() {
+    this.child = fork(import.meta.filename, [], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      execArgv: ["--import", "tsx"],
+      // Structured clone, so NaN (no writes in a window) arrives as NaN, not null.
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code}`)));
+      this.child.on("message", (message: LoadMessage) => {
+        if (message.type === "ready") resolve();
+        else this.listener?.(message);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Runs one order; `onWindow` hears when the measured window opens and closes. */
+  async order(order: LoadOrder, onWindow: (edge: "start" | "end") => void = () => undefined): Promise<LoadResult> {
+    await this.ready;
+    let onExit: (code: number | null) => void = () => undefined;
+    const exited = new Promise<never>((_, reject) => {
+      onExit = (code) => reject(new Error(`load generator exited ${code} during a run`));
+      this.child.once("exit", onExit);
+    });
+    const result = new Promise<LoadResult>((resolve) => {
+      this.listener = (message) => {
+        if (message.type === "window") onWindow(message.edge);
+        else if (message.type === "result") resolve(message.result);
+      };
+    });
+    this.child.send(order);
+    try {
+      return await Promise.race([result, exited]);
+    } finally {
+      this.listener = undefined;
+      this.child.off("exit", onExit);
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
 }
 
 /** One response_url endpoint for every order this process runs. */
