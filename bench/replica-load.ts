@@ -44,6 +44,8 @@ export interface Topic {
 export interface FixedCommand {
   text: string;
   bodies: string[];
+  /** The Content-Type answers must have ("application/json": Slack reads nothing else as a message). */
+  type?: string;
 }
 
 /** What a run or probe is given. `seeded[u]` are the topics person u has done before it starts. */
@@ -152,8 +154,9 @@ interface Planned {
   write?: boolean;
   /** Words the answer's text must contain. */
   expect: string;
-  /** Or the whole body the answer must be, byte for byte (a FixedCommand's). */
+  /** Or the whole body the answer must be, byte for byte, and its content type (a FixedCommand's). */
   exact?: string;
+  type?: string;
   /** Applied when the answer is good. */
   onOk?: () => void;
 }
@@ -197,7 +200,10 @@ class Workload {
     const k = this.count++;
     const u = k % this.people.length;
     const person = this.people[u] as Person;
-    if (this.fixed) return { person, planned: { text: this.fixed.text, expect: "", exact: this.fixed.bodies[u] } };
+    if (this.fixed) {
+      const { text, bodies, type } = this.fixed;
+      return { person, planned: { text, expect: "", exact: bodies[u], ...(type ? { type } : {}) } };
+    }
     const slot = mix[(Math.floor(k / this.people.length) + u) % mix.length] ?? "stage";
     return { person, planned: this.plan(person, slot) };
   }
@@ -352,7 +358,8 @@ function unlike(expected: string, got: string): string {
 }
 
 /** What a request came to: the status and body of the answer, or why there is none. */
-type HttpReply = { status: number; body: string } | { failed: string };
+/** `type`: the Content-Type header, lower case ("" when absent). */
+type HttpReply = { status: number; type: string; body: string } | { failed: string };
 
 const noBytes = Buffer.alloc(0);
 
@@ -447,7 +454,7 @@ export class KeepAliveClient {
     // Nothing may follow an answer but the next request's: anything else leaves the socket unusable.
     if (answer.keepAlive && answer.end === bytes.length && done) this.release(connection);
     else connection.socket.destroy();
-    done?.({ status: answer.status, body: answer.body });
+    done?.({ status: answer.status, type: answer.type, body: answer.body });
   }
 
   /** A socket free again takes the first waiting request, or waits itself. */
@@ -471,7 +478,7 @@ export class KeepAliveClient {
       } catch {
         answer = undefined;
       }
-      if (answer) done({ status: answer.status, body: answer.body });
+      if (answer) done({ status: answer.status, type: answer.type, body: answer.body });
       else if (connection.received.indexOf("\r\n\r\n") >= 0) done({ failed: "response failed: aborted" });
       else done({ failed: `request failed: ${connection.error?.message ?? "socket hang up"}` });
     }
@@ -489,7 +496,7 @@ export class KeepAliveClient {
 function parseAnswer(
   bytes: Buffer,
   closed: boolean,
-): { status: number; body: string; keepAlive: boolean; end: number } | undefined {
+): { status: number; type: string; body: string; keepAlive: boolean; end: number } | undefined {
   const headEnd = bytes.indexOf("\r\n\r\n");
   if (headEnd < 0) return undefined;
   const lines = bytes.toString("latin1", 0, headEnd).split("\r\n");
@@ -497,6 +504,7 @@ function parseAnswer(
   if (!status) throw new Error(`not an HTTP answer: ${JSON.stringify((lines[0] ?? "").slice(0, 100))}`);
   let length: number | undefined;
   let chunked = false;
+  let type = "";
   let keepAlive = (lines[0] ?? "").startsWith("HTTP/1.1");
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -508,27 +516,29 @@ function parseAnswer(
       .toLowerCase();
     if (name === "content-length") length = Number(value);
     else if (name === "transfer-encoding") chunked = value.endsWith("chunked");
+    else if (name === "content-type") type = value;
     else if (name === "connection") keepAlive = value === "keep-alive" || (keepAlive && value !== "close");
   }
   const bodyStart = headEnd + 4;
   const code = Number(status[1]);
   if (chunked) {
     const body = dechunk(bytes, bodyStart);
-    return body && { status: code, body: body.text, keepAlive, end: body.end };
+    return body && { status: code, type, body: body.text, keepAlive, end: body.end };
   }
   if (length !== undefined) {
     if (!Number.isInteger(length) || length < 0) throw new Error(`bad content-length ${length}`);
     if (bytes.length < bodyStart + length) return undefined;
     return {
       status: code,
+      type,
       body: bytes.toString("utf8", bodyStart, bodyStart + length),
       keepAlive,
       end: bodyStart + length,
     };
   }
-  if (code === 204 || code === 304) return { status: code, body: "", keepAlive, end: bodyStart };
+  if (code === 204 || code === 304) return { status: code, type, body: "", keepAlive, end: bodyStart };
   return closed
-    ? { status: code, body: bytes.toString("utf8", bodyStart), keepAlive: false, end: bytes.length }
+    ? { status: code, type, body: bytes.toString("utf8", bodyStart), keepAlive: false, end: bytes.length }
     : undefined;
 }
 
@@ -637,6 +647,8 @@ class Sender {
         if (reply.status !== 200) return finish(`HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
         // A string comparison, not a parse: this process's CPU is taken from the servers it measures.
         if (planned.exact !== undefined) {
+          if (planned.type !== undefined && !reply.type.startsWith(planned.type))
+            return finish(`content type "${reply.type}", expected "${planned.type}"`);
           return finish(reply.body === planned.exact ? undefined : unlike(planned.exact, reply.body));
         }
         if (reply.body !== "") return check(reply.body, false);

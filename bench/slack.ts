@@ -6,7 +6,7 @@
  *
  *   npm run build   # the bot runs dist/; the bench rebuilds it itself when a src/ file is newer
  *   npx tsx bench/slack.ts [--rounds 6] [--seconds 5] [--warmup 1] [--users 50] [--connections 32]
- *                          [--bot-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+ *                          [--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-flags=...]
  *
  * The load comes from bench/replica-load.ts, forked, so neither server shares a process with it;
  * it is kept lean (one Buffer per request on kept-alive sockets, answers read from the bytes), as
@@ -21,10 +21,11 @@
  * The people have progress a real team would (done, learning, skipped, untouched topics, some none
  * at all), seeded into the SQLite file before the bot starts, so `stage 17` reads a document and
  * shows real statuses. An answer counts only if it is a 200 whose body is exactly the message the
- * bot's core and renderer make for that person from the seeded progress; the statuses in it are
- * checked against the seed first, and after the run the store is read back to show it still holds
- * every person's progress. Prints figures only: it never fails on speed, but exits 1 on any wrong
- * answer or error, because a benchmark that measures errors measures nothing.
+ * bot's core and renderer make for that person from the seeded progress, as application/json
+ * (Slack reads nothing else as a message); the statuses in it are checked against the seed first,
+ * and after the run the store is read back to show it still holds every person's progress. Prints
+ * figures only: it never fails on speed, but exits 1 on any wrong answer or error, because a
+ * benchmark that measures errors measures nothing.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -52,10 +53,11 @@ const { values } = parseArgs({
     users: { type: "string", default: "50" },
     connections: { type: "string", default: "32" },
     "bot-flags": { type: "string", default: "" },
+    "bare-flags": { type: "string", default: "" },
   },
 });
-/** Extra node flags for the bot's process, for a diagnosis: `--bot-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
-const botFlags = values["bot-flags"].split(" ").filter((flag) => flag !== "");
+/** Extra node flags for a server's process, for a diagnosis: `--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+const flags = (text: string) => text.split(" ").filter((flag) => flag !== "");
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
@@ -191,6 +193,8 @@ interface Side {
   server: ServerProcess;
   url: string;
   bodies: string[];
+  /** The content type its answers must have. */
+  type?: string;
   rounds: Round[];
 }
 
@@ -205,20 +209,35 @@ try {
   await fake.start();
   const { bodies, plans } = await seed(storeUrl);
 
-  const bot = new ServerProcess("roadmap-bot", [...botFlags, path.join(root, "bin", "roadmap-bot.js"), "start"], {
-    SLACK_BOT_TOKEN: "xoxb-slack-bench",
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: fake.apiUrl,
-    STORE_URL: storeUrl,
-    PORT: "0",
-    CONTENT_DIR: contentDir,
-  });
-  const bare = new ServerProcess("bare Bolt", [path.join(root, "bench", "slack-bare.js"), fake.apiUrl, secret], {});
+  const bot = new ServerProcess(
+    "roadmap-bot",
+    [...flags(values["bot-flags"]), path.join(root, "bin", "roadmap-bot.js"), "start"],
+    {
+      SLACK_BOT_TOKEN: "xoxb-slack-bench",
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: fake.apiUrl,
+      STORE_URL: storeUrl,
+      PORT: "0",
+      CONTENT_DIR: contentDir,
+    },
+  );
+  const bare = new ServerProcess(
+    "bare Bolt",
+    [...flags(values["bare-flags"]), path.join(root, "bench", "slack-bare.js"), fake.apiUrl, secret],
+    {},
+  );
   live.servers.push(bot, bare);
   const generator = new LoadGenerator();
   live.generator = generator;
   const sides: [Side, Side] = [
-    { name: "roadmap-bot", server: bot, url: `http://127.0.0.1:${await bot.port}/slack/events`, bodies, rounds: [] },
+    {
+      name: "roadmap-bot",
+      server: bot,
+      url: `http://127.0.0.1:${await bot.port}/slack/events`,
+      bodies,
+      type: "application/json",
+      rounds: [],
+    },
     {
       name: `bare Bolt (ack "${bareAnswer}")`,
       server: bare,
@@ -240,7 +259,7 @@ try {
         secret,
         topics: [],
         seeded: [],
-        mix: { text: command, bodies: side.bodies },
+        mix: { text: command, bodies: side.bodies, ...(side.type ? { type: side.type } : {}) },
         warmupSeconds,
         seconds: measuredSeconds,
       },

@@ -27,8 +27,11 @@ export const slackLimits = {
 
 /** Prefix of the action ids the adapter listens to. */
 export const actionIds = { run: "roadmap.run", share: "roadmap.share" } as const;
-/** Run buttons are numbered (`roadmap.run.0`, `.1`…) because Slack wants action ids unique per block. */
-export const runActionPattern = /^roadmap\.run\.\d+$/;
+/**
+ * Every button of ours: Share, or a run button. Run buttons are numbered (`roadmap.run.0`, `.1`…)
+ * because Slack wants action ids unique per block.
+ */
+export const anyButton = /^roadmap\.(run\.\d+|share)$/;
 
 const stateEmoji: Record<TopicState, string> = {
   done: ":white_check_mark:",
@@ -59,6 +62,56 @@ const topicLine = (topic: TopicLine): string =>
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 const safeLine = (text: string): string => withoutBrokenEntity(truncate(text, slackLimits.sectionText));
 
+/** A block and its JSON, made together: the budget measures the JSON, and an HTTP answer sends it as is. */
+interface Rendered {
+  block: KnownBlock;
+  json: string;
+}
+
+const rendered = (block: KnownBlock): Rendered => ({ block, json: JSON.stringify(block) });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Rendered blocks by everything they depend on. Most of an answer is the same for everyone who
+ * asks (a stage's header, summary and buttons; each topic's line in each state), so it is escaped,
+ * cut and serialised once; only what is someone's own (progress bars) is made per reply. The
+ * cached blocks are frozen, since every message that shows them shares them. Long texts are not
+ * kept (they are rarely asked for twice, and memory is worth more); the cache is emptied when
+ * full, which only many distinct texts ever make it.
+ */
+class RenderCache {
+  private readonly entries = new Map<string, readonly Rendered[]>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly maxKeyLength: number,
+  ) {}
+
+  get(key: string, make: () => KnownBlock[]): readonly Rendered[] {
+    if (key.length > this.maxKeyLength) return make().map(rendered);
+    let found = this.entries.get(key);
+    if (found === undefined) {
+      if (this.entries.size >= this.capacity) this.entries.clear();
+      found = deepFreeze(make().map(rendered));
+      this.entries.set(key, found);
+    }
+    return found;
+  }
+}
+
+const cache = new RenderCache(2_000, 1_000);
+/** Joins the parts of a cache key; no text a block shows contains it. */
+const sep = "\u0000";
+const buttonKey = (button: Button | undefined): string =>
+  button ? `${button.label}${sep}${button.command}${sep}${button.style ?? ""}` : "";
+
 /** Up to this many topics, each gets its own section and button (a stage has at most a handful). */
 const maxTopicsWithButtons = 12;
 
@@ -88,14 +141,30 @@ function actionsBlocks(buttons: Button[], share: string | undefined, startIndex:
   return blocks;
 }
 
+const cachedActions = (buttons: Button[], share: string | undefined, startIndex: number): readonly Rendered[] =>
+  cache.get(`a${sep}${startIndex}${sep}${share ?? ""}${sep}${buttons.map(buttonKey).join(sep)}`, () =>
+    actionsBlocks(buttons, share, startIndex),
+  );
+
+/** A topic's own section, with its one-click button numbered `index`. */
+const topicSection = (topic: TopicLine, index: number): readonly Rendered[] =>
+  cache.get(
+    `t${sep}${index}${sep}${topic.state}${sep}${topic.id}${sep}${topic.title}${sep}${topic.level}${sep}${topic.note ?? ""}${sep}${buttonKey(topic.action)}`,
+    () => {
+      const text = safeLine(topicLine(topic));
+      const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${index}`, false);
+      return [{ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) }];
+    },
+  );
+
 /** Runs of progress bars and topic lines become as few sections as their text allows. */
-function renderBlocks(reply: Reply): KnownBlock[] {
-  const out: KnownBlock[] = [];
+function renderBlocks(reply: Reply): Rendered[] {
+  const out: Rendered[] = [];
   let pendingLines: string[] = [];
   let buttonCount = 0;
   let shareShown = false;
   const flush = () => {
-    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(section(chunk));
+    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(rendered(section(chunk)));
     pendingLines = [];
   };
   for (const block of reply.blocks) {
@@ -108,9 +177,8 @@ function renderBlocks(reply: Reply): KnownBlock[] {
       if (block.topics.length <= maxTopicsWithButtons) {
         flush();
         for (const topic of block.topics) {
-          const text = safeLine(topicLine(topic));
-          const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${buttonCount++}`, false);
-          out.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+          out.push(...topicSection(topic, buttonCount));
+          if (topic.action) buttonCount++;
         }
       } else {
         pendingLines.push(...block.topics.map(topicLine));
@@ -120,40 +188,57 @@ function renderBlocks(reply: Reply): KnownBlock[] {
     flush();
     switch (block.type) {
       case "header":
-        out.push({
-          type: "header",
-          text: { type: "plain_text", text: truncate(block.text, slackLimits.headerText), emoji: true },
-        });
+        out.push(
+          ...cache.get(`h${sep}${block.text}`, () => [
+            {
+              type: "header",
+              text: { type: "plain_text", text: truncate(block.text, slackLimits.headerText), emoji: true },
+            },
+          ]),
+        );
         break;
       case "text":
-        for (const chunk of chunkLines(escapeMrkdwn(block.text).split("\n"), slackLimits.sectionText))
-          out.push(section(chunk));
+        out.push(
+          ...cache.get(`x${sep}${block.text}`, () =>
+            chunkLines(escapeMrkdwn(block.text).split("\n"), slackLimits.sectionText).map(section),
+          ),
+        );
         break;
       case "fields":
-        for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
-          out.push({
-            type: "section",
-            fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
-              type: "mrkdwn",
-              text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
-            })),
-          });
-        }
+        out.push(
+          ...cache.get(`f${sep}${block.fields.map((field) => `${field.label}${sep}${field.value}`).join(sep)}`, () => {
+            const sections: KnownBlock[] = [];
+            for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
+              sections.push({
+                type: "section",
+                fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
+                  type: "mrkdwn",
+                  text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
+                })),
+              });
+            }
+            return sections;
+          }),
+        );
         break;
       case "context":
-        out.push({ type: "context", elements: [{ type: "mrkdwn", text: safe(block.text, slackLimits.contextText) }] });
+        out.push(
+          ...cache.get(`c${sep}${block.text}`, () => [
+            { type: "context", elements: [{ type: "mrkdwn", text: safe(block.text, slackLimits.contextText) }] },
+          ]),
+        );
         break;
       case "actions": {
         const share: string | undefined = reply.private && !shareShown ? reply.share : undefined;
         shareShown ||= share !== undefined;
-        out.push(...actionsBlocks(block.buttons, share, buttonCount));
+        out.push(...cachedActions(block.buttons, share, buttonCount));
         buttonCount += block.buttons.length;
         break;
       }
     }
   }
   flush();
-  if (reply.private && reply.share && !shareShown) out.push(...actionsBlocks([], reply.share, 0));
+  if (reply.private && reply.share && !shareShown) out.push(...cachedActions([], reply.share, 0));
   return out;
 }
 
@@ -161,30 +246,30 @@ function renderBlocks(reply: Reply): KnownBlock[] {
  * Keeps the message under the block budget. The trailing buttons and context survive; the body
  * is cut, with a line saying how much was left out and what to type to see less at once.
  */
-function withinBlockBudget(blocks: KnownBlock[]): KnownBlock[] {
-  const sizes = blocks.map((block) => JSON.stringify(block).length);
-  const total = sizes.reduce((sum, size) => sum + size, 0);
+function withinBlockBudget(blocks: Rendered[]): Rendered[] {
+  let total = 0;
+  for (const block of blocks) total += block.json.length;
   if (blocks.length <= slackLimits.blocks && total <= slackLimits.totalText) return blocks;
   let tailStart = blocks.length;
-  while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.type ?? "")) tailStart--;
+  while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.block.type ?? "")) tailStart--;
   // The trailing buttons and context keep at most half the room; the body gets the rest.
-  const tail: KnownBlock[] = [];
+  const tail: Rendered[] = [];
   let tailSize = 0;
   for (let index = tailStart; index < blocks.length && tail.length < Math.floor(slackLimits.blocks / 3); index++) {
-    const size = sizes[index] ?? 0;
-    if (tailSize + size > slackLimits.totalText / 2) break;
-    tail.push(blocks[index] as KnownBlock);
-    tailSize += size;
+    const block = blocks[index] as Rendered;
+    if (tailSize + block.json.length > slackLimits.totalText / 2) break;
+    tail.push(block);
+    tailSize += block.json.length;
   }
   const body = blocks.slice(0, tailStart);
   let room = slackLimits.totalText - tailSize - 200;
   let fits = 0;
-  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (sizes[fits] ?? 0) <= room) {
-    room -= sizes[fits] ?? 0;
+  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (body[fits]?.json.length ?? 0) <= room) {
+    room -= body[fits]?.json.length ?? 0;
     fits++;
   }
   const kept = body.slice(0, fits);
-  const notice: KnownBlock = {
+  const notice = rendered({
     type: "context",
     elements: [
       {
@@ -192,7 +277,7 @@ function withinBlockBudget(blocks: KnownBlock[]): KnownBlock[] {
         text: `…and ${body.length - kept.length} more sections. Narrow it down with \`search <words>\`.`,
       },
     ],
-  };
+  });
   return [...kept, notice, ...tail];
 }
 
@@ -208,11 +293,22 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** A message and its JSON, which is exactly `JSON.stringify(message)`, made from each block's JSON already at hand. */
+export interface RenderedMessage {
+  message: SlackMessage;
+  json: string;
+}
+
 /** Reply -> a Slack message: escaped, inside Block Kit's limits, ephemeral when the reply is private. */
-export function toSlackMessage(reply: Reply): SlackMessage {
+export function renderSlackMessage(reply: Reply): RenderedMessage {
+  const responseType = reply.private ? "ephemeral" : "in_channel";
+  const text = fallbackText(reply);
+  const blocks = withinBlockBudget(renderBlocks(reply));
   return {
-    response_type: reply.private ? "ephemeral" : "in_channel",
-    text: fallbackText(reply),
-    blocks: withinBlockBudget(renderBlocks(reply)),
+    message: { response_type: responseType, text, blocks: blocks.map((block) => block.block) },
+    // The keys in the order the message object has them, so the two are the same text.
+    json: `{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[${blocks.map((block) => block.json).join(",")}]}`,
   };
 }
+
+export const toSlackMessage = (reply: Reply): SlackMessage => renderSlackMessage(reply).message;

@@ -5,7 +5,7 @@ import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { within } from "../within.ts";
-import { actionIds, runActionPattern, type SlackMessage, toSlackMessage } from "./blocks.ts";
+import { actionIds, anyButton, renderSlackMessage, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
@@ -68,15 +68,27 @@ export class SlackAdapter {
       clientOptions,
       // The bot keeps no conversation state in Bolt; its store-per-request middleware is pure cost.
       convoStore: false,
+      // It listens to no events, only commands and clicks, so none of its own messages can come back to it.
+      ignoreSelf: false,
       // auth.test runs in start(), where a failure is reported instead of becoming an unhandled rejection.
       deferInitialization: true,
     });
     this.registerHandlers();
   }
 
-  /** Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). */
+  /**
+   * Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). Every answer
+   * on it is JSON or empty, so the content type is set up front: a command's answer then goes out as
+   * the JSON made while rendering it (Bolt writes a string as is, with no content type of its own)
+   * instead of being serialised once more.
+   */
   get requestListener(): RequestListener | undefined {
-    return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
+    if (!(this.receiver instanceof HTTPReceiver)) return undefined;
+    const bolt = this.receiver.requestListener;
+    return (req, res) => {
+      res.setHeader("content-type", "application/json");
+      bolt(req, res);
+    };
   }
 
   /**
@@ -139,7 +151,9 @@ export class SlackAdapter {
       const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
       const quick = await within(answer, this.deferAfterMs);
       if (quick && !quick.file) {
-        await ack(toSlackMessage(quick));
+        const { message, json } = renderSlackMessage(quick);
+        // Over HTTP the JSON goes out as is (see requestListener); Socket Mode sends the object.
+        await ack(this.receiver instanceof HTTPReceiver ? json : message);
         return;
       }
       // The store is slow, or a file must be uploaded first: acknowledge inside Slack's 3 seconds
@@ -149,13 +163,11 @@ export class SlackAdapter {
       await respond(await this.message(await answer, who.userId, client));
     });
 
-    this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond, client }) => {
+    // One listener for every button: Bolt runs each listener's middleware for every request, commands included.
+    this.app.action({ action_id: anyButton }, async ({ ack, body, action, respond, client }) => {
       await ack();
-      await respond(await this.click(action, body, "private", client));
-    });
-    this.app.action(actionIds.share, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      await respond(await this.click(action, body, "channel", client));
+      const audience = "action_id" in action && action.action_id === actionIds.share ? "channel" : "private";
+      await respond(await this.click(action, body, audience, client));
     });
 
     this.app.error(async (error) => {
