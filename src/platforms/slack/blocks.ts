@@ -5,6 +5,7 @@ import { filledCells, levelLabel } from "../../core/views.ts";
 import type { TopicState } from "../../progress/model.ts";
 import { percent } from "../../progress/summary.ts";
 import { escapeMrkdwn, withoutBrokenEntity } from "./mrkdwn.ts";
+import { type Part, RenderCache, type Rendered, rendered, renderedSection } from "./render-cache.ts";
 
 /**
  * Block Kit's published limits, with room to spare: real messages fail below the sum of the
@@ -46,7 +47,7 @@ const levelBadge = {
 } as const;
 
 /** Escapes, then cuts to `max`, never leaving half an entity behind. */
-const safe = (text: string, max: number): string => withoutBrokenEntity(truncate(escapeMrkdwn(text), max));
+const safe = (text: string, max: number): string => safeLine(escapeMrkdwn(text), max);
 
 const bar = (done: number, total: number): string => {
   const filled = filledCells(done, total, 10);
@@ -60,57 +61,19 @@ const topicLine = (topic: TopicLine): string =>
   `${stateEmoji[topic.state]} *${escapeMrkdwn(topic.title)}* · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${escapeMrkdwn(topic.id)}\`${topic.note ? ` · ${escapeMrkdwn(topic.note)}` : ""}`;
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
-const safeLine = (text: string): string => withoutBrokenEntity(truncate(text, slackLimits.sectionText));
-
-/** A block and its JSON, made together: the budget measures the JSON, and an HTTP answer sends it as is. */
-interface Rendered {
-  block: KnownBlock;
-  json: string;
+/** Cuts escaped text to `max`; only a cut can leave half an entity behind. */
+function safeLine(text: string, max: number = slackLimits.sectionText): string {
+  const cut = truncate(text, max);
+  return cut === text ? text : withoutBrokenEntity(cut);
 }
 
-const rendered = (block: KnownBlock): Rendered => ({ block, json: JSON.stringify(block) });
+const cache = new RenderCache(2_000, 1_500);
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
+/** Adds what a button's rendering depends on to a cache key's parts. */
+function pushButton(parts: Part[], button: Button | undefined): Part[] {
+  parts.push(button?.label, button?.command, button?.style);
+  return parts;
 }
-
-/**
- * Rendered blocks by everything they depend on. Most of an answer is the same for everyone who
- * asks (a stage's header, summary and buttons; each topic's line in each state), so it is escaped,
- * cut and serialised once; only what is someone's own (progress bars) is made per reply. The
- * cached blocks are frozen, since every message that shows them shares them. Long texts are not
- * kept (they are rarely asked for twice, and memory is worth more); the cache is emptied when
- * full, which only many distinct texts ever make it.
- */
-class RenderCache {
-  private readonly entries = new Map<string, readonly Rendered[]>();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly maxKeyLength: number,
-  ) {}
-
-  get(key: string, make: () => KnownBlock[]): readonly Rendered[] {
-    if (key.length > this.maxKeyLength) return make().map(rendered);
-    let found = this.entries.get(key);
-    if (found === undefined) {
-      if (this.entries.size >= this.capacity) this.entries.clear();
-      found = deepFreeze(make().map(rendered));
-      this.entries.set(key, found);
-    }
-    return found;
-  }
-}
-
-const cache = new RenderCache(2_000, 1_000);
-/** Joins the parts of a cache key; no text a block shows contains it. */
-const sep = "\u0000";
-const buttonKey = (button: Button | undefined): string =>
-  button ? `${button.label}${sep}${button.command}${sep}${button.style ?? ""}` : "";
 
 /** Up to this many topics, each gets its own section and button (a stage has at most a handful). */
 const maxTopicsWithButtons = 12;
@@ -142,14 +105,15 @@ function actionsBlocks(buttons: Button[], share: string | undefined, startIndex:
 }
 
 const cachedActions = (buttons: Button[], share: string | undefined, startIndex: number): readonly Rendered[] =>
-  cache.get(`a${sep}${startIndex}${sep}${share ?? ""}${sep}${buttons.map(buttonKey).join(sep)}`, () =>
+  cache.get(share ?? "", buttons.reduce(pushButton, ["actions", startIndex]), () =>
     actionsBlocks(buttons, share, startIndex),
   );
 
 /** A topic's own section, with its one-click button numbered `index`. */
 const topicSection = (topic: TopicLine, index: number): readonly Rendered[] =>
   cache.get(
-    `t${sep}${index}${sep}${topic.state}${sep}${topic.id}${sep}${topic.title}${sep}${topic.level}${sep}${topic.note ?? ""}${sep}${buttonKey(topic.action)}`,
+    topic.id,
+    pushButton(["topic", index, topic.state, topic.title, topic.level, topic.note], topic.action),
     () => {
       const text = safeLine(topicLine(topic));
       const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${index}`, false);
@@ -164,7 +128,7 @@ function renderBlocks(reply: Reply): Rendered[] {
   let buttonCount = 0;
   let shareShown = false;
   const flush = () => {
-    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(rendered(section(chunk)));
+    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(renderedSection(chunk));
     pendingLines = [];
   };
   for (const block of reply.blocks) {
@@ -189,7 +153,7 @@ function renderBlocks(reply: Reply): Rendered[] {
     switch (block.type) {
       case "header":
         out.push(
-          ...cache.get(`h${sep}${block.text}`, () => [
+          ...cache.get(block.text, ["header"], () => [
             {
               type: "header",
               text: { type: "plain_text", text: truncate(block.text, slackLimits.headerText), emoji: true },
@@ -199,31 +163,35 @@ function renderBlocks(reply: Reply): Rendered[] {
         break;
       case "text":
         out.push(
-          ...cache.get(`x${sep}${block.text}`, () =>
+          ...cache.get(block.text, ["text"], () =>
             chunkLines(escapeMrkdwn(block.text).split("\n"), slackLimits.sectionText).map(section),
           ),
         );
         break;
       case "fields":
         out.push(
-          ...cache.get(`f${sep}${block.fields.map((field) => `${field.label}${sep}${field.value}`).join(sep)}`, () => {
-            const sections: KnownBlock[] = [];
-            for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
-              sections.push({
-                type: "section",
-                fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
-                  type: "mrkdwn",
-                  text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
-                })),
-              });
-            }
-            return sections;
-          }),
+          ...cache.get(
+            block.fields[0]?.label ?? "",
+            ["fields", ...block.fields.flatMap((field) => [field.label, field.value])],
+            () => {
+              const sections: KnownBlock[] = [];
+              for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
+                sections.push({
+                  type: "section",
+                  fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
+                    type: "mrkdwn",
+                    text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
+                  })),
+                });
+              }
+              return sections;
+            },
+          ),
         );
         break;
       case "context":
         out.push(
-          ...cache.get(`c${sep}${block.text}`, () => [
+          ...cache.get(block.text, ["context"], () => [
             { type: "context", elements: [{ type: "mrkdwn", text: safe(block.text, slackLimits.contextText) }] },
           ]),
         );
@@ -303,12 +271,14 @@ export interface RenderedMessage {
 export function renderSlackMessage(reply: Reply): RenderedMessage {
   const responseType = reply.private ? "ephemeral" : "in_channel";
   const text = fallbackText(reply);
-  const blocks = withinBlockBudget(renderBlocks(reply));
-  return {
-    message: { response_type: responseType, text, blocks: blocks.map((block) => block.block) },
-    // The keys in the order the message object has them, so the two are the same text.
-    json: `{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[${blocks.map((block) => block.json).join(",")}]}`,
-  };
+  const blocks: KnownBlock[] = [];
+  let json = `{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[`;
+  for (const [i, block] of withinBlockBudget(renderBlocks(reply)).entries()) {
+    blocks.push(block.block);
+    json += i === 0 ? block.json : `,${block.json}`;
+  }
+  // The keys in the order the message object has them, so the two are the same text.
+  return { message: { response_type: responseType, text, blocks }, json: `${json}]}` };
 }
 
 export const toSlackMessage = (reply: Reply): SlackMessage => renderSlackMessage(reply).message;
