@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Reply } from "../src/core/reply.ts";
-import { renderSlackMessage, toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { preparedJson, toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { escapeMrkdwn } from "../src/platforms/slack/mrkdwn.ts";
 import { blockKitViolations, messageText, type SlackResponse } from "./e2e/fake-slack.ts";
 
@@ -127,7 +127,7 @@ describe("Reply -> Block Kit", () => {
     expect(text).not.toMatch(/&a?m?p?…$/);
   });
 
-  it("GIVEN any reply THEN the JSON made while rendering is exactly the message serialised", () => {
+  it("GIVEN any reply THEN the JSON bytes made while rendering are exactly the message serialised", () => {
     const tricky: Reply = {
       private: false,
       outcome: "ok",
@@ -145,10 +145,13 @@ describe("Reply -> Block Kit", () => {
       ],
     };
     for (const reply of [huge, tricky, { ...tricky, private: true, share: "stage 3" }]) {
-      const { message, json } = renderSlackMessage(reply);
+      const message = toSlackMessage(reply);
+      const json = preparedJson(message)?.toString("utf8");
       expect(json).toBe(JSON.stringify(message));
       // And again, now from the cache.
-      expect(renderSlackMessage(reply).json).toBe(json);
+      expect(preparedJson(toSlackMessage(reply))?.toString("utf8")).toBe(json);
+      // A copy is not the message rendered: whoever sends it serialises it.
+      expect(preparedJson({ ...message })).toBeUndefined();
     }
   });
 

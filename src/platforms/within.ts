@@ -1,4 +1,4 @@
-/** A call of within() still waiting: linked in arrival order, which is deadline order for one `ms`. */
+/** A deadline not yet met nor cancelled: linked in arrival order, which is deadline order for one `ms`. */
 interface Waiter {
   deadline: number;
   expire: () => void;
@@ -7,10 +7,10 @@ interface Waiter {
 }
 
 /**
- * Every pending call for one `ms`, and one timer for the earliest deadline among them. A timer per
- * call, armed and then cleared almost at once, cost several microseconds per command at thousands
- * of commands a second; here a call links and unlinks a node, and the timer is armed again only
- * when it fires or when nothing was pending.
+ * Every pending deadline for one `ms`, and one timer for the earliest among them. A timer per
+ * command, armed and then cleared almost at once, cost several microseconds per command at
+ * thousands of commands a second; here a command links and unlinks a node, and the timer is armed
+ * again only when it fires or when nothing was pending.
  */
 class Deadlines {
   private head: Waiter | undefined;
@@ -58,26 +58,35 @@ class Deadlines {
 const byMs = new Map<number, Deadlines>();
 
 /**
- * The answer if it is ready within `ms`, else undefined (the work goes on). Platforms use it to
- * reply directly when they can and acknowledge first when the store is slow. Nothing is left
- * pending once the work settles.
+ * Calls `expire` once `ms` have passed, unless the returned function is called first. Every call
+ * with the same `ms` shares one timer.
  */
-export function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+export function deadline(ms: number, expire: () => void): () => void {
   let deadlines = byMs.get(ms);
   if (!deadlines) {
     deadlines = new Deadlines(ms);
     byMs.set(ms, deadlines);
   }
   const waiting = deadlines;
+  const waiter = waiting.add(expire);
+  return () => waiting.remove(waiter);
+}
+
+/**
+ * The answer if it is ready within `ms`, else undefined (the work goes on). Platforms use it to
+ * reply directly when they can and acknowledge first when the store is slow. Nothing is left
+ * pending once the work settles.
+ */
+export function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise<T | undefined>((resolve, reject) => {
-    const waiter = waiting.add(() => resolve(undefined));
+    const cancel = deadline(ms, () => resolve(undefined));
     work.then(
       (value) => {
-        waiting.remove(waiter);
+        cancel();
         resolve(value);
       },
       (error: unknown) => {
-        waiting.remove(waiter);
+        cancel();
         reject(error);
       },
     );

@@ -216,7 +216,7 @@ function renderBlocks(reply: Reply): Rendered[] {
  */
 function withinBlockBudget(blocks: Rendered[]): Rendered[] {
   let total = 0;
-  for (const block of blocks) total += block.json.length;
+  for (const block of blocks) total += block.size;
   if (blocks.length <= slackLimits.blocks && total <= slackLimits.totalText) return blocks;
   let tailStart = blocks.length;
   while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.block.type ?? "")) tailStart--;
@@ -225,15 +225,15 @@ function withinBlockBudget(blocks: Rendered[]): Rendered[] {
   let tailSize = 0;
   for (let index = tailStart; index < blocks.length && tail.length < Math.floor(slackLimits.blocks / 3); index++) {
     const block = blocks[index] as Rendered;
-    if (tailSize + block.json.length > slackLimits.totalText / 2) break;
+    if (tailSize + block.size > slackLimits.totalText / 2) break;
     tail.push(block);
-    tailSize += block.json.length;
+    tailSize += block.size;
   }
   const body = blocks.slice(0, tailStart);
   let room = slackLimits.totalText - tailSize - 200;
   let fits = 0;
-  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (body[fits]?.json.length ?? 0) <= room) {
-    room -= body[fits]?.json.length ?? 0;
+  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (body[fits]?.size ?? 0) <= room) {
+    room -= body[fits]?.size ?? 0;
     fits++;
   }
   const kept = body.slice(0, fits);
@@ -261,24 +261,33 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-/** A message and its JSON, which is exactly `JSON.stringify(message)`, made from each block's JSON already at hand. */
-export interface RenderedMessage {
-  message: SlackMessage;
-  json: string;
-}
+/** Each message made here, with its JSON as bytes: exactly `JSON.stringify(message)`, made from each block's. */
+const prepared = new WeakMap<object, Buffer>();
+
+/**
+ * The JSON bytes of a message toSlackMessage made, for sending it as it is; undefined for any other
+ * value (or a copy), which the caller then serialises itself.
+ */
+export const preparedJson = (message: unknown): Buffer | undefined =>
+  typeof message === "object" && message !== null ? prepared.get(message) : undefined;
+
+const comma = Buffer.from(",");
+const end = Buffer.from("]}");
 
 /** Reply -> a Slack message: escaped, inside Block Kit's limits, ephemeral when the reply is private. */
-export function renderSlackMessage(reply: Reply): RenderedMessage {
+export function toSlackMessage(reply: Reply): SlackMessage {
   const responseType = reply.private ? "ephemeral" : "in_channel";
   const text = fallbackText(reply);
   const blocks: KnownBlock[] = [];
-  let json = `{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[`;
+  // The keys in the order the message object has them, so the bytes are the message's JSON.
+  const bytes: Buffer[] = [Buffer.from(`{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[`)];
   for (const [i, block] of withinBlockBudget(renderBlocks(reply)).entries()) {
     blocks.push(block.block);
-    json += i === 0 ? block.json : `,${block.json}`;
+    if (i > 0) bytes.push(comma);
+    bytes.push(block.bytes);
   }
-  // The keys in the order the message object has them, so the two are the same text.
-  return { message: { response_type: responseType, text, blocks }, json: `${json}]}` };
+  bytes.push(end);
+  const message: SlackMessage = { response_type: responseType, text, blocks };
+  prepared.set(message, Buffer.concat(bytes));
+  return message;
 }
-
-export const toSlackMessage = (reply: Reply): SlackMessage => renderSlackMessage(reply).message;

@@ -1,18 +1,29 @@
 import type { KnownBlock } from "@slack/types";
 
-/** A block and its JSON, made together: the budget measures the JSON, and an HTTP answer sends it as is. */
+/**
+ * A block with its JSON already encoded: `size` is the JSON's length (what the block budget
+ * counts), `bytes` what goes on the wire, so a message is sent without serialising it again.
+ */
 export interface Rendered {
   block: KnownBlock;
-  json: string;
+  size: number;
+  bytes: Buffer;
 }
 
-export const rendered = (block: KnownBlock): Rendered => ({ block, json: JSON.stringify(block) });
+const fromJson = (block: KnownBlock, json: string): Rendered => ({
+  block,
+  size: json.length,
+  bytes: Buffer.from(json),
+});
+
+export const rendered = (block: KnownBlock): Rendered => fromJson(block, JSON.stringify(block));
 
 /** A mrkdwn section, its JSON written out: the same text as `rendered` makes, without walking an object. */
-export const renderedSection = (text: string): Rendered => ({
-  block: { type: "section", text: { type: "mrkdwn", text } },
-  json: `{"type":"section","text":{"type":"mrkdwn","text":${JSON.stringify(text)}}}`,
-});
+export const renderedSection = (text: string): Rendered =>
+  fromJson(
+    { type: "section", text: { type: "mrkdwn", text } },
+    `{"type":"section","text":{"type":"mrkdwn","text":${JSON.stringify(text)}}}`,
+  );
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -68,7 +79,8 @@ export class RenderCache {
       this.size = 0;
       bucket = undefined;
     }
-    const blocks = deepFreeze(make().map(rendered));
+    // The blocks are frozen; their bytes are only ever copied out of.
+    const blocks = make().map((block) => Object.freeze(rendered(deepFreeze(block))));
     if (bucket) bucket.push({ parts, blocks });
     else this.buckets.set(key, [{ parts, blocks }]);
     this.size++;

@@ -1,15 +1,16 @@
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
+import { App, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { within } from "../within.ts";
-import { actionIds, anyButton, renderSlackMessage, type SlackMessage, toSlackMessage } from "./blocks.ts";
+import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
 import { withFileNotice } from "./file-notice.ts";
+import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
@@ -44,7 +45,7 @@ const invalidButton: RespondArguments = {
  */
 export class SlackAdapter {
   readonly app: App;
-  private readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly receiver: SlackHttpReceiver | SocketModeReceiver;
   private readonly deferAfterMs: number;
   private scheduled: SlackDelivery | undefined;
 
@@ -60,7 +61,7 @@ export class SlackAdapter {
             logger: slackLogger,
             installerOptions: { clientOptions },
           })
-        : new HTTPReceiver({ signingSecret: config.signingSecret, logger: slackLogger, processBeforeResponse: false });
+        : new SlackHttpReceiver({ signingSecret: config.signingSecret, logger: slackLogger });
     this.app = new App({
       token: config.botToken,
       receiver: this.receiver,
@@ -76,19 +77,9 @@ export class SlackAdapter {
     this.registerHandlers();
   }
 
-  /**
-   * Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). Every answer
-   * on it is JSON or empty, so the content type is set up front: a command's answer then goes out as
-   * the JSON made while rendering it (Bolt writes a string as is, with no content type of its own)
-   * instead of being serialised once more.
-   */
+  /** Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). */
   get requestListener(): RequestListener | undefined {
-    if (!(this.receiver instanceof HTTPReceiver)) return undefined;
-    const bolt = this.receiver.requestListener;
-    return (req, res) => {
-      res.setHeader("content-type", "application/json");
-      bolt(req, res);
-    };
+    return this.receiver instanceof SlackHttpReceiver ? this.receiver.requestListener : undefined;
   }
 
   /**
@@ -151,9 +142,7 @@ export class SlackAdapter {
       const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
       const quick = await within(answer, this.deferAfterMs);
       if (quick && !quick.file) {
-        const { message, json } = renderSlackMessage(quick);
-        // Over HTTP the JSON goes out as is (see requestListener); Socket Mode sends the object.
-        await ack(this.receiver instanceof HTTPReceiver ? json : message);
+        await ack(toSlackMessage(quick));
         return;
       }
       // The store is slow, or a file must be uploaded first: acknowledge inside Slack's 3 seconds
