@@ -71,7 +71,7 @@ import { repositories } from "../src/repositories.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack } from "../test/e2e/fake-slack.ts";
 import { LoadGenerator, type LoadPlan, type LoadResult, userIdOf } from "./replica-load.ts";
-import { cpuTicks, ensureBuilt, peakRssMiB } from "./slack-processes.ts";
+import { cpuTicks, ensureBuilt, peakRssMiB, stopProcess } from "./slack-processes.ts";
 import { ratioLine } from "./stats.ts";
 
 const began = performance.now();
@@ -168,17 +168,8 @@ class Bot {
     return this.child.pid ?? -1;
   }
 
-  /** SIGTERM, as an orchestrator stops it; resolves with its exit code (SIGKILL after 15 s: null). */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    const exit = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
-    try {
-      return await exit;
-    } finally {
-      clearTimeout(timer);
-    }
+  stop(): Promise<number | null> {
+    return stopProcess(this.child);
   }
 
   kill(): void {

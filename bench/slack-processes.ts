@@ -2,7 +2,7 @@
  * Servers run as processes of their own, measured from outside: the bot as users run it (the bin,
  * on dist/), and what the benches read about a process from /proc.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -102,16 +102,20 @@ export class ServerProcess {
     return this.logs;
   }
 
-  /** SIGTERM, as an orchestrator stops it; resolves with its exit code (SIGKILL after 15 s: null). */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    const exit = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
-    try {
-      return await exit;
-    } finally {
-      clearTimeout(timer);
-    }
+  stop(): Promise<number | null> {
+    return stopProcess(this.child);
+  }
+}
+
+/** SIGTERM, as an orchestrator stops a process; resolves with its exit code (SIGKILL after 15 s: null). */
+export async function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  try {
+    return await exit;
+  } finally {
+    clearTimeout(timer);
   }
 }
