@@ -1,6 +1,7 @@
 /**
- * The load generator of bench/replicas.ts, in a process of its own so its CPU is not the bots'
- * (it is forked there; it does nothing when run alone). It takes orders over the IPC channel:
+ * The load generator of bench/replicas.ts and bench/slack.ts, in a process of its own so its CPU is
+ * not the servers' (LoadGenerator forks it; it does nothing when run alone). It takes orders over
+ * the IPC channel:
  *
  *   probe  closed loop: `connections` requests in flight against one bot, for a throughput estimate
  *   run    open loop: arrivals at a fixed rate, round-robin over the targets (arrival i goes to
@@ -24,14 +25,27 @@
  * This process shares the cores with the bots, so it is kept lean: requests go out through
  * KeepAliveClient, a minimal HTTP/1.1 client on node:net, rather than node:http's (see there).
  */
+import { type ChildProcess, fork } from "node:child_process";
 import { createServer } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { slackSignature, slashCommandBody } from "../test/e2e/fake-slack.ts";
 
 export interface Topic {
   id: string;
   title: string;
+}
+
+/**
+ * One command every person sends, each with the exact answer body they must get back (the Slack
+ * bench's `stage 17`, whose answer differs by the person's progress): `bodies[u]` is person u's.
+ */
+export interface FixedCommand {
+  text: string;
+  bodies: string[];
+  /** The Content-Type answers must have ("application/json": Slack reads nothing else as a message). */
+  type?: string;
 }
 
 /** What a run or probe is given. `seeded[u]` are the topics person u has done before it starts. */
@@ -41,8 +55,11 @@ export interface LoadPlan {
   secret: string;
   topics: Topic[];
   seeded: string[][];
-  /** "reads" turns every done and undo of the mix into a read (next, progress): no locks taken. */
-  mix: "full" | "reads";
+  /**
+   * "reads" turns every done and undo of the mix into a read (next, progress): no locks taken.
+   * A FixedCommand replaces the mix: one person per body, each sending that command only.
+   */
+  mix: "full" | "reads" | FixedCommand;
 }
 
 export type LoadOrder =
@@ -135,7 +152,11 @@ interface Person {
 interface Planned {
   text: string;
   write?: boolean;
+  /** Words the answer's text must contain. */
   expect: string;
+  /** Or the whole body the answer must be, byte for byte, and its content type (a FixedCommand's). */
+  exact?: string;
+  type?: string;
   /** Applied when the answer is good. */
   onOk?: () => void;
 }
@@ -145,13 +166,17 @@ class Workload {
   private readonly people: Person[];
   private count = 0;
   private readonly readsOnly: boolean;
+  private readonly fixed: FixedCommand | undefined;
   fallbacks = 0;
   writes = 0;
 
   constructor(plan: LoadPlan) {
     this.readsOnly = plan.mix === "reads";
+    this.fixed = typeof plan.mix === "object" ? plan.mix : undefined;
     this.titles = new Map(plan.topics.map((topic) => [topic.id, topic.title]));
-    this.people = plan.seeded.map((seeded, u) => {
+    const count = this.fixed ? this.fixed.bodies.length : plan.seeded.length;
+    this.people = Array.from({ length: count }, (_, u) => {
+      const seeded = plan.seeded[u] ?? [];
       const skip = new Set(seeded);
       // Each person walks the roadmap from another place, so people write different documents' topics.
       const start = (u * 17) % plan.topics.length;
@@ -175,6 +200,10 @@ class Workload {
     const k = this.count++;
     const u = k % this.people.length;
     const person = this.people[u] as Person;
+    if (this.fixed) {
+      const { text, bodies, type } = this.fixed;
+      return { person, planned: { text, expect: "", exact: bodies[u], ...(type ? { type } : {}) } };
+    }
     const slot = mix[(Math.floor(k / this.people.length) + u) % mix.length] ?? "stage";
     return { person, planned: this.plan(person, slot) };
   }
@@ -320,8 +349,17 @@ class ResponseUrls {
   }
 }
 
+/** Where an answer first departs from the exact body expected, with a little of both around it. */
+function unlike(expected: string, got: string): string {
+  let at = 0;
+  while (at < expected.length && expected[at] === got[at]) at++;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 40), at + 80));
+  return `answer differs from the expected body at character ${at} of ${expected.length}: expected ${around(expected)}, got ${around(got)} (${got.length} characters)`;
+}
+
 /** What a request came to: the status and body of the answer, or why there is none. */
-type HttpReply = { status: number; body: string } | { failed: string };
+/** `type`: the Content-Type header, lower case ("" when absent). */
+type HttpReply = { status: number; type: string; body: string } | { failed: string };
 
 const noBytes = Buffer.alloc(0);
 
@@ -416,7 +454,7 @@ export class KeepAliveClient {
     // Nothing may follow an answer but the next request's: anything else leaves the socket unusable.
     if (answer.keepAlive && answer.end === bytes.length && done) this.release(connection);
     else connection.socket.destroy();
-    done?.({ status: answer.status, body: answer.body });
+    done?.({ status: answer.status, type: answer.type, body: answer.body });
   }
 
   /** A socket free again takes the first waiting request, or waits itself. */
@@ -440,7 +478,7 @@ export class KeepAliveClient {
       } catch {
         answer = undefined;
       }
-      if (answer) done({ status: answer.status, body: answer.body });
+      if (answer) done({ status: answer.status, type: answer.type, body: answer.body });
       else if (connection.received.indexOf("\r\n\r\n") >= 0) done({ failed: "response failed: aborted" });
       else done({ failed: `request failed: ${connection.error?.message ?? "socket hang up"}` });
     }
@@ -458,7 +496,7 @@ export class KeepAliveClient {
 function parseAnswer(
   bytes: Buffer,
   closed: boolean,
-): { status: number; body: string; keepAlive: boolean; end: number } | undefined {
+): { status: number; type: string; body: string; keepAlive: boolean; end: number } | undefined {
   const headEnd = bytes.indexOf("\r\n\r\n");
   if (headEnd < 0) return undefined;
   const lines = bytes.toString("latin1", 0, headEnd).split("\r\n");
@@ -466,6 +504,7 @@ function parseAnswer(
   if (!status) throw new Error(`not an HTTP answer: ${JSON.stringify((lines[0] ?? "").slice(0, 100))}`);
   let length: number | undefined;
   let chunked = false;
+  let type = "";
   let keepAlive = (lines[0] ?? "").startsWith("HTTP/1.1");
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -477,27 +516,29 @@ function parseAnswer(
       .toLowerCase();
     if (name === "content-length") length = Number(value);
     else if (name === "transfer-encoding") chunked = value.endsWith("chunked");
+    else if (name === "content-type") type = value;
     else if (name === "connection") keepAlive = value === "keep-alive" || (keepAlive && value !== "close");
   }
   const bodyStart = headEnd + 4;
   const code = Number(status[1]);
   if (chunked) {
     const body = dechunk(bytes, bodyStart);
-    return body && { status: code, body: body.text, keepAlive, end: body.end };
+    return body && { status: code, type, body: body.text, keepAlive, end: body.end };
   }
   if (length !== undefined) {
     if (!Number.isInteger(length) || length < 0) throw new Error(`bad content-length ${length}`);
     if (bytes.length < bodyStart + length) return undefined;
     return {
       status: code,
+      type,
       body: bytes.toString("utf8", bodyStart, bodyStart + length),
       keepAlive,
       end: bodyStart + length,
     };
   }
-  if (code === 204 || code === 304) return { status: code, body: "", keepAlive, end: bodyStart };
+  if (code === 204 || code === 304) return { status: code, type, body: "", keepAlive, end: bodyStart };
   return closed
-    ? { status: code, body: bytes.toString("utf8", bodyStart), keepAlive: false, end: bytes.length }
+    ? { status: code, type, body: bytes.toString("utf8", bodyStart), keepAlive: false, end: bytes.length }
     : undefined;
 }
 
@@ -604,6 +645,12 @@ class Sender {
       target.client.request(payload, (reply) => {
         if ("failed" in reply) return finish(reply.failed);
         if (reply.status !== 200) return finish(`HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
+        // A string comparison, not a parse: this process's CPU is taken from the servers it measures.
+        if (planned.exact !== undefined) {
+          if (planned.type !== undefined && !reply.type.startsWith(planned.type))
+            return finish(`content type "${reply.type}", expected "${planned.type}"`);
+          return finish(reply.body === planned.exact ? undefined : unlike(planned.exact, reply.body));
+        }
         if (reply.body !== "") return check(reply.body, false);
         // Acknowledged empty: the answer comes through response_url once the command is done.
         this.responses.wait(id, requestTimeoutMs).then((later) => {
@@ -693,27 +740,36 @@ async function probe(order: Extract<LoadOrder, { type: "probe" }>): Promise<Load
     () => windowStart,
     () => end,
   );
+  // The window's edges on timers, so the parent can read the server's CPU over the same span.
   let cpu = process.cpuUsage();
-  let cpuTaken = false;
+  const opened = setTimeout(() => {
+    cpu = process.cpuUsage();
+    send({ type: "window", edge: "start" });
+  }, windowStart - start);
+  let used: NodeJS.CpuUsage | undefined;
+  const close = () => {
+    used ??= process.cpuUsage(cpu);
+    send({ type: "window", edge: "end" });
+  };
+  const closed = setTimeout(close, end - start);
   const worker = async () => {
     while (performance.now() < end) {
-      if (!cpuTaken && performance.now() >= windowStart) {
-        cpuTaken = true;
-        cpu = process.cpuUsage();
-      }
       const answer = await sender.send(0);
       tally.record(0, answer.sentAt, answer);
     }
   };
   await Promise.all(Array.from({ length: order.connections }, worker));
-  const used = process.cpuUsage(cpu);
+  // A worker can see the deadline pass before the timer has run.
+  clearTimeout(opened);
+  clearTimeout(closed);
+  if (!used) close();
   sender.close();
   return summary(tally, workload, {
     offered: tally.sent,
     backlog: 0,
     seconds: order.seconds,
     maxLateMs: 0,
-    cpuShare: (used.user + used.system) / 1000 / (order.seconds * 1000),
+    cpuShare: ((used?.user ?? 0) + (used?.system ?? 0)) / 1000 / (order.seconds * 1000),
   });
 }
 
@@ -845,6 +901,61 @@ function summary(
     fallbacks: workload.fallbacks,
     perTarget: tally.perTarget,
   };
+}
+
+/**
+ * The parent's handle on this file run as a process of its own (forked, through tsx): one order
+ * at a time.
+ */
+export class LoadGenerator {
+  readonly child: ChildProcess;
+  private listener: ((message: LoadMessage) => void) | undefined;
+  private readonly ready: Promise<void>;
+
+  constructor() {
+    this.child = fork(import.meta.filename, [], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      execArgv: ["--import", "tsx"],
+      // Structured clone, so NaN (no writes in a window) arrives as NaN, not null.
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code}`)));
+      this.child.on("message", (message: LoadMessage) => {
+        if (message.type === "ready") resolve();
+        else this.listener?.(message);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  /** Runs one order; `onWindow` hears when the measured window opens and closes. */
+  async order(order: LoadOrder, onWindow: (edge: "start" | "end") => void = () => undefined): Promise<LoadResult> {
+    await this.ready;
+    let onExit: (code: number | null) => void = () => undefined;
+    const exited = new Promise<never>((_, reject) => {
+      onExit = (code) => reject(new Error(`load generator exited ${code} during a run`));
+      this.child.once("exit", onExit);
+    });
+    const result = new Promise<LoadResult>((resolve) => {
+      this.listener = (message) => {
+        if (message.type === "window") onWindow(message.edge);
+        else if (message.type === "result") resolve(message.result);
+      };
+    });
+    this.child.send(order);
+    try {
+      return await Promise.race([result, exited]);
+    } finally {
+      this.listener = undefined;
+      this.child.off("exit", onExit);
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+  }
 }
 
 /** One response_url endpoint for every order this process runs. */

@@ -55,7 +55,7 @@
  * it is flagged as not reliable when the lone process's two runs differ by over 10% or something
  * else used the cores meanwhile.
  */
-import { type ChildProcess, type ChildProcessWithoutNullStreams, fork, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { availableParallelism } from "node:os";
@@ -74,7 +74,8 @@ import { repositories } from "../src/repositories.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { FakeSlack } from "../test/e2e/fake-slack.ts";
 import { ensureBuilt } from "./ensure-built.ts";
-import { type LoadMessage, type LoadOrder, type LoadPlan, type LoadResult, userIdOf } from "./replica-load.ts";
+import { LoadGenerator, type LoadPlan, type LoadResult, userIdOf } from "./replica-load.ts";
+import { cpuTicks, peakRssMiB, stopProcess } from "./slack-processes.ts";
 import { ratioLine } from "./stats.ts";
 
 const began = performance.now();
@@ -174,32 +175,12 @@ class Bot {
     return this.child.pid ?? -1;
   }
 
-  /** SIGTERM, as an orchestrator stops it; resolves with its exit code (SIGKILL after 15 s: null). */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    const exit = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
-    try {
-      return await exit;
-    } finally {
-      clearTimeout(timer);
-    }
+  stop(): Promise<number | null> {
+    return stopProcess(this.child);
   }
 
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-  }
-}
-
-/** utime + stime of a process, in clock ticks; undefined once it is gone (or not ours to see). */
-function cpuTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
   }
 }
 
@@ -214,7 +195,6 @@ function machineTicks(): { busy: number; total: number; steal: number } {
   return { busy: total - idle - steal, total, steal };
 }
 
-/** Peak resident memory (VmHWM) of a live process, in MiB. */
 /**
  * Work the kernel did for a process: read and write system calls (whole process, /proc/PID/io)
  * and the times its main thread (the event loop) went to sleep and was woken (/proc/PID/status).
@@ -229,12 +209,6 @@ function kernelWork(pid: number): { syscalls: number; wakeups: number } {
   } catch {
     return { syscalls: Number.NaN, wakeups: Number.NaN };
   }
-}
-
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kib === undefined ? Number.NaN : Number(kib) / 1024;
 }
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -400,55 +374,6 @@ async function calibrate(seconds: number): Promise<Calibration> {
   };
 }
 
-/** The generator process and its one-at-a-time orders. */
-class Generator {
-  readonly child: ChildProcess;
-  private listener: ((message: LoadMessage) => void) | undefined;
-  private readonly ready: Promise<void>;
-
-  constructor() {
-    this.child = fork(path.join(import.meta.dirname, "replica-load.ts"), [], {
-      cwd: root,
-      execArgv: ["--import", "tsx"],
-      // Structured clone, so NaN (no writes in a window) arrives as NaN, not null.
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code}`)));
-      this.child.on("message", (message: LoadMessage) => {
-        if (message.type === "ready") resolve();
-        else this.listener?.(message);
-      });
-    });
-    this.ready.catch(() => undefined);
-  }
-
-  /** Runs one order; `onWindow` hears when the measured window opens and closes. */
-  async order(order: LoadOrder, onWindow: (edge: "start" | "end") => void = () => undefined): Promise<LoadResult> {
-    await this.ready;
-    const exited = new Promise<never>((_, reject) =>
-      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code} during a run`))),
-    );
-    const result = new Promise<LoadResult>((resolve) => {
-      this.listener = (message) => {
-        if (message.type === "window") onWindow(message.edge);
-        else if (message.type === "result") resolve(message.result);
-      };
-    });
-    this.child.send(order);
-    try {
-      return await Promise.race([result, exited]);
-    } finally {
-      this.listener = undefined;
-    }
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-  }
-}
-
 const whoOf = (u: number): Who => {
   const userId = userIdOf(u);
   return { platform: "slack", userId, displayName: userId.toLowerCase(), teamId, channelId: "C0TEST" };
@@ -553,7 +478,7 @@ interface Measured {
   problems: string[];
 }
 
-const live: { bots: Bot[]; generator: Generator | undefined } = { bots: [], generator: undefined };
+const live: { bots: Bot[]; generator: LoadGenerator | undefined } = { bots: [], generator: undefined };
 
 async function startBots(count: number, fake: FakeSlack): Promise<{ bots: Bot[]; urls: string[] }> {
   const bots = Array.from({ length: count }, () => new Bot(fake));
@@ -576,7 +501,7 @@ async function measure(
   rate: number,
   context: {
     fake: FakeSlack;
-    generator: Generator;
+    generator: LoadGenerator;
     redis: RedisClient;
     redisPid: number | undefined;
     plan: Omit<LoadPlan, "targets">;
@@ -832,7 +757,7 @@ try {
   const redisVisible = Number.isInteger(redisPid) && cpuTicks(redisPid) !== undefined ? redisPid : undefined;
   fake = new FakeSlack();
   await fake.start();
-  const generator = new Generator();
+  const generator = new LoadGenerator();
   live.generator = generator;
 
   const app = await createApp(appConfig(), "silent", { store: await openStore(storeUrl, silentLogger) });

@@ -1,207 +1,361 @@
 /**
- * Slack HTTP throughput: signed `/roadmap stage 17` requests over loopback at a fixed concurrency,
- * to the full bot and, in the same run and through the same load generator, to a bare Bolt app
- * whose handler acks a constant. Both use Bolt's HTTPReceiver, so the ratio bot/bare is what the
- * bot adds on top of Bolt itself (core, store read, Block Kit), not what Bolt costs. The load
- * generator shares this process and its CPU with both servers, so the figures compare the two
- * targets with each other, not with what a deployed bot can serve.
+ * Slack HTTP throughput, measured from outside (issue 13): signed `/roadmap stage 17` slash
+ * commands from `--users` people, `--connections` in flight on kept-alive connections, against
+ * the bot as users run it (`roadmap-bot start`, Slack HTTP mode, SQLite) and against a bare Bolt 5
+ * app whose handler acks a constant (bench/slack-bare.js), each a process of its own.
  *
- *   npx tsx bench/slack.ts [--seconds 3] [--concurrency 16]
+ *   npm run build   # the bot runs dist/; the bench rebuilds it itself when a src/ file is newer
+ *   npx tsx bench/slack.ts [--rounds 6] [--seconds 5] [--warmup 1] [--users 50] [--connections 32]
+ *                          [--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-flags=...]
  *
- * Prints figures only; it never fails on speed, but it does exit 1 if any response is not a 200
- * with the expected body, because a benchmark that measures errors measures nothing.
+ * The load comes from bench/replica-load.ts, forked, so neither server shares a process with it;
+ * it is kept lean (one Buffer per request on kept-alive sockets, answers read from the bytes), as
+ * it shares the machine's cores with them. Closed loop: each connection sends again as soon as its
+ * answer is in, so req/s is what a target sustains with that many requests in flight.
+ *
+ * Bot and bare alternate in rounds, each first in half of them, so drift (CPU boost, neighbours on
+ * a shared machine) hits both; each round opens with `--warmup` seconds not measured. Before the
+ * rounds both are warmed up for the same time. The ratio printed last is the median of the
+ * per-round ratios bot/bare: compare ratios, not absolute req/s, which depend on the machine.
+ *
+ * The people have progress a real team would (done, learning, skipped, untouched topics, some none
+ * at all), seeded into the SQLite file before the bot starts, so `stage 17` reads a document and
+ * shows real statuses. An answer counts only if it is a 200 whose body is exactly the message the
+ * bot's core and renderer make for that person from the seeded progress, as application/json
+ * (Slack reads nothing else as a message); the statuses in it are checked against the seed first,
+ * and after the run the store is read back to show it still holds every person's progress. Prints
+ * figures only: it never fails on speed, but exits 1 on any wrong answer or error, because a
+ * benchmark that measures errors measures nothing.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { App, LogLevel } from "@slack/bolt";
 import { loadConfig } from "../src/config.ts";
+import type { Stage } from "../src/content/schema.ts";
 import { silentLogger } from "../src/core/logger.ts";
-import { type RunningBot, startBot } from "../src/main.ts";
-import { openStore } from "../src/store/open-store.ts";
-import { FakeSlack, postSigned, slashCommandBody } from "../test/e2e/fake-slack.ts";
-import { closedLoop, p99, ratioLine } from "./stats.ts";
-
-const target = 0.8;
-/** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
-const rounds = 4;
-/** Enough people that the bot reads many progress documents, few enough to seed quickly. */
-const users = 300;
-const secret = "bench-signing-secret";
-const expectedTitle = "Stage 17 · ArgoCD";
+import { createApp } from "../src/main.ts";
+import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { whoFromCommand } from "../src/platforms/slack/who.ts";
+import type { TopicStatus } from "../src/progress/model.ts";
+import { ProgressRepository } from "../src/progress/progress-repository.ts";
+import { stateOf } from "../src/progress/summary.ts";
+import { FakeSlack } from "../test/e2e/fake-slack.ts";
+import { ensureBuilt } from "./ensure-built.ts";
+import { LoadGenerator, type LoadResult, userIdOf } from "./replica-load.ts";
+import { cpuTicks, peakRssMiB, ServerProcess } from "./slack-processes.ts";
+import { median, ratioLine } from "./stats.ts";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "3" }, concurrency: { type: "string", default: "16" } },
+  options: {
+    rounds: { type: "string", default: "6" },
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "1" },
+    users: { type: "string", default: "50" },
+    connections: { type: "string", default: "32" },
+    "bot-flags": { type: "string", default: "" },
+    "bare-flags": { type: "string", default: "" },
+  },
 });
+/** Extra node flags for a server's process, for a diagnosis: `--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+const flags = (text: string) => text.split(" ").filter((flag) => flag !== "");
+const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
+const warmup = Number(values.warmup);
+const users = Number(values.users);
+const connections = Number(values.connections);
+if (!Number.isInteger(rounds) || rounds < 2 || rounds % 2 !== 0)
+  throw new Error("--rounds must be an even number >= 2 (each target goes first in half of them)");
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--seconds must be a positive number");
-if (!Number.isInteger(concurrency) || concurrency <= 0) throw new Error("--concurrency must be a positive integer");
+if (!Number.isFinite(warmup) || warmup < 0) throw new Error("--warmup must be a number >= 0");
+if (![users, connections].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error("--users and --connections must be positive integers");
 
-interface Target {
-  name: string;
-  url: string;
-  /** Whether a 200's body is the real answer (not an error reply or a deferred "Working on it…"). */
-  valid: (body: string) => boolean;
+const targets = { ratio: 0.8, rss: 1.5, p99Ms: 100 };
+const secret = "slack-bench-signing-secret";
+const command = "stage 17";
+const bareAnswer = "ok";
+const root = path.resolve(import.meta.dirname, "..");
+const contentDir = path.join(root, "content");
+const ticksPerSecond = 100;
+
+/** The slash command's fields as the generator sends them, so the seed is the bot's very people. */
+const whoOf = (u: number) => {
+  const userId = userIdOf(u);
+  return whoFromCommand({
+    user_id: userId,
+    user_name: userId.toLowerCase(),
+    team_id: "T0TEST",
+    channel_id: "C0TEST",
+    channel_name: "learning",
+  });
+};
+
+/** What person u has marked, topic by topic: a spread of done, learning and skipped; every tenth person nothing. */
+function seedPlan(u: number, stage: Stage, allTopics: readonly { id: string }[]): Map<string, TopicStatus> {
+  const plan = new Map<string, TopicStatus>();
+  if (u % 10 === 9) return plan;
+  stage.topics.forEach((topic, i) => {
+    const k = (u * 7 + i * 3) % 6;
+    if (k <= 1) plan.set(topic.id, "done");
+    else if (k === 2) plan.set(topic.id, "learning");
+    else if (k === 3) plan.set(topic.id, "skipped");
+  });
+  for (const offset of [11, 29]) {
+    const topic = allTopics[(u * offset) % allTopics.length];
+    if (topic && !plan.has(topic.id)) plan.set(topic.id, "done");
+  }
+  return plan;
 }
 
-interface Tally {
-  requests: number;
-  ms: number;
-  latencies: number[];
-  failures: number;
-  firstFailure: string | undefined;
-}
-
-const emptyTally = (): Tally => ({ requests: 0, ms: 0, latencies: [], failures: 0, firstFailure: undefined });
-
-let requestCount = 0;
+const verb: Record<TopicStatus, string> = { done: "done", learning: "start", skipped: "skip" };
+const emoji: Record<TopicStatus, string> = {
+  done: ":white_check_mark:",
+  learning: ":book:",
+  skipped: ":fast_forward:",
+};
+const count = (text: string, word: string) => text.split(word).length - 1;
 
 /**
- * `concurrency` workers, each sending one request at a time until the budget is spent. Each request
- * is freshly signed (Slack signs each one, and the timestamp must be current) and names the next of
- * `users` people. postSigned uses the global fetch, whose agent keeps connections alive.
+ * Seeds every person's progress through the core (so the documents are what the bot writes), then
+ * makes each one's expected answer: the bot's core and Slack renderer, here in this process, over
+ * that progress. Checks that each answer shows the person's statuses. The store is closed after,
+ * as the bot must own the file alone.
  */
-async function load(to: Target, budgetSeconds: number, tally: Tally, responseUrl: string): Promise<void> {
-  tally.ms += await closedLoop(concurrency, budgetSeconds, async () => {
-    const user = `U0BENCH${requestCount++ % users}`;
-    const body = slashCommandBody({ text: "stage 17", user, responseUrl });
-    const sent = performance.now();
-    let problem: string | undefined;
-    try {
-      const { status, text } = await postSigned(to.url, body, { secret });
-      if (status !== 200) problem = `HTTP ${status}: ${text.slice(0, 200)}`;
-      else if (!to.valid(text)) problem = `unexpected body: ${text.slice(0, 200)}`;
-    } catch (error) {
-      problem = `request failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    tally.latencies.push(performance.now() - sent);
-    tally.requests++;
-    if (problem) {
-      tally.failures++;
-      tally.firstFailure ??= `${to.name}: ${problem}`;
-    }
-  });
+async function seed(storeUrl: string): Promise<{ bodies: string[]; plans: Map<string, TopicStatus>[] }> {
+  const app = await createApp(loadConfig({ STORE_URL: storeUrl, CONTENT_DIR: contentDir }), "silent");
+  try {
+    const roadmap = app.core.defaultRoadmap;
+    const stage = roadmap.stages.find((s) => s.number === 17);
+    if (!stage) throw new Error("the default roadmap has no stage 17");
+    const plans = Array.from({ length: users }, (_, u) => seedPlan(u, stage, roadmap.topics));
+    await Promise.all(
+      plans.map(async (plan, u) => {
+        // One person's marks one after another: each is a read-modify-write of their one document.
+        for (const [topic, status] of plan) {
+          const reply = await app.core.handle({ text: `${verb[status]} ${topic}`, who: whoOf(u) });
+          if (reply.outcome !== "ok") throw new Error(`seeding "${verb[status]} ${topic}" answered ${reply.outcome}`);
+        }
+      }),
+    );
+    const bodies = await Promise.all(
+      plans.map(async (plan, u) => {
+        const reply = await app.core.handle({ text: command, who: whoOf(u) });
+        const body = JSON.stringify(toSlackMessage(reply));
+        for (const status of ["done", "learning", "skipped"] as const) {
+          const inStage = stage.topics.filter((topic) => plan.get(topic.id) === status).length;
+          if (count(body, emoji[status]) !== inStage)
+            throw new Error(
+              `${userIdOf(u)}'s stage 17 shows ${count(body, emoji[status])} ${status}, seeded ${inStage}`,
+            );
+        }
+        return body;
+      }),
+    );
+    return { bodies, plans };
+  } finally {
+    await app.close();
+  }
 }
 
-const perSecond = (t: Tally): number => (t.requests * 1000) / t.ms;
-const line = (name: string, t: Tally): string =>
-  `${name.padEnd(24)} ${perSecond(t).toFixed(0).padStart(7)} req/s  p99 ${p99(t.latencies).toFixed(2).padStart(6)} ms` +
-  `  (${t.requests} requests in ${t.ms.toFixed(0)} ms)`;
-
-/** Gives each bench user three done topics (two in stage 17), so their documents are real and differ. */
-async function seedProgress(bot: RunningBot): Promise<void> {
-  const { core } = bot.app;
-  const roadmap = core.defaultRoadmap;
-  const stage17 = roadmap.stages.find((stage) => stage.number === 17);
-  if (!stage17) throw new Error("the default roadmap has no stage 17");
-  await Promise.all(
-    Array.from({ length: users }, async (_, i) => {
-      const who = { platform: "slack", userId: `U0BENCH${i}` };
-      const picks = [
-        stage17.topics[i % stage17.topics.length],
-        stage17.topics[(i + 2) % stage17.topics.length],
-        roadmap.topics[(i * 7) % roadmap.topics.length],
-      ];
-      // Sequential per user: each `done` is a read-modify-write of that user's one document.
-      for (const topic of picks) {
-        if (!topic) continue;
-        const reply = await core.handle({ text: `done ${topic.id}`, who });
-        if (reply.outcome !== "ok") throw new Error(`seeding "done ${topic.id}" answered ${reply.outcome}`);
+/** Reads every person's progress back from the file the bot served from: the seed must all be there. */
+async function checkStore(storeUrl: string, plans: Map<string, TopicStatus>[]): Promise<number> {
+  const app = await createApp(loadConfig({ STORE_URL: storeUrl, CONTENT_DIR: contentDir }), "silent");
+  try {
+    const progress = new ProgressRepository(app.store, silentLogger);
+    let marks = 0;
+    for (const [u, plan] of plans.entries()) {
+      const stored = await progress.load(app.core.defaultRoadmap, whoOf(u));
+      for (const [topic, status] of plan) {
+        if (stateOf(stored, topic) !== status)
+          throw new Error(`the store has ${userIdOf(u)}'s ${topic} as ${stateOf(stored, topic)}, seeded ${status}`);
+        marks++;
       }
-    }),
-  );
+      if (stored.topics.size !== plan.size)
+        throw new Error(`the store has ${stored.topics.size} marks for ${userIdOf(u)}, seeded ${plan.size}`);
+    }
+    return marks;
+  } finally {
+    await app.close();
+  }
+}
+
+interface Round {
+  perSecond: number;
+  p99: number;
+  /** The server's CPU per answer in the measured window, in ms. */
+  cpuMs: number;
+  /** The generator's CPU in the window, as a share of one core. */
+  generator: number;
+}
+
+interface Side {
+  name: string;
+  server: ServerProcess;
+  url: string;
+  bodies: string[];
+  /** The content type its answers must have. */
+  type?: string;
+  rounds: Round[];
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-slack-bench-"));
+const storeUrl = `sqlite://${path.join(dir, "bench.sqlite")}`;
 const fake = new FakeSlack();
-let bot: RunningBot | undefined;
-let bare: App | undefined;
+const live: { servers: ServerProcess[]; generator: LoadGenerator | undefined } = { servers: [], generator: undefined };
+let errors = 0;
+const firstErrors: string[] = [];
 try {
+  ensureBuilt();
   await fake.start();
-  // The bot owns the store from here on: it closes it on stop, and on a failed start too.
-  const store = await openStore(`sqlite://${path.join(dir, "bench.sqlite")}`, silentLogger);
-  bot = await startBot(
-    loadConfig({
-      SLACK_BOT_TOKEN: "xoxb-bench",
+  const { bodies, plans } = await seed(storeUrl);
+
+  const bot = new ServerProcess(
+    "roadmap-bot",
+    [...flags(values["bot-flags"]), path.join(root, "bin", "roadmap-bot.js"), "start"],
+    {
+      SLACK_BOT_TOKEN: "xoxb-slack-bench",
       SLACK_SIGNING_SECRET: secret,
       SLACK_API_URL: fake.apiUrl,
+      STORE_URL: storeUrl,
       PORT: "0",
-      CONTENT_DIR: path.join(import.meta.dirname, "..", "content"),
-      LOG_LEVEL: "silent",
-    }),
-    { store },
+      CONTENT_DIR: contentDir,
+    },
   );
-  // Through the bot's own core rather than HTTP: setup stays quick, and the documents are exactly
-  // what `done` writes.
-  await seedProgress(bot);
-
-  bare = new App({
-    token: "xoxb-bench",
-    signingSecret: secret,
-    clientOptions: { slackApiUrl: fake.apiUrl },
-    logLevel: LogLevel.ERROR,
-  });
-  bare.command("/roadmap", async ({ ack }) => ack("ok"));
-  // Port 0 picks a free port with no race; the listening server tells which one it got.
-  const bareServer = await bare.start(0);
-  const barePort = (bareServer.address() as AddressInfo).port;
-
-  const responseUrl = fake.responseUrl("bench");
-  const runs = [
+  const bare = new ServerProcess(
+    "bare Bolt",
+    [...flags(values["bare-flags"]), path.join(root, "bench", "slack-bare.js"), fake.apiUrl, secret],
+    {},
+  );
+  live.servers.push(bot, bare);
+  const generator = new LoadGenerator();
+  live.generator = generator;
+  const sides: [Side, Side] = [
     {
-      to: { name: 'bare Bolt (ack "ok")', url: `http://127.0.0.1:${barePort}/slack/events`, valid: (b) => b === "ok" },
-      warmup: emptyTally(),
-      measured: emptyTally(),
+      name: "roadmap-bot",
+      server: bot,
+      url: `http://127.0.0.1:${await bot.port}/slack/events`,
+      bodies,
+      type: "application/json",
+      rounds: [],
     },
     {
-      to: {
-        name: "roadmap-bot",
-        url: `http://127.0.0.1:${bot.port}/slack/events`,
-        valid: (b) => b.includes(expectedTitle),
+      name: `bare Bolt (ack "${bareAnswer}")`,
+      server: bare,
+      url: `http://127.0.0.1:${await bare.port}/slack/events`,
+      bodies: bodies.map(() => bareAnswer),
+      rounds: [],
+    },
+  ];
+  const [botSide, bareSide] = sides;
+
+  /** One closed-loop stretch against one side; errors are tallied whether measured or not. */
+  const load = async (side: Side, warmupSeconds: number, measuredSeconds: number): Promise<LoadResult> => {
+    let ticks: number | undefined;
+    const result = await generator.order(
+      {
+        type: "probe",
+        targets: [side.url],
+        connections,
+        secret,
+        topics: [],
+        seeded: [],
+        mix: { text: command, bodies: side.bodies, ...(side.type ? { type: side.type } : {}) },
+        warmupSeconds,
+        seconds: measuredSeconds,
       },
-      warmup: emptyTally(),
-      measured: emptyTally(),
-    },
-  ] as const satisfies readonly { to: Target; warmup: Tally; measured: Tally }[];
-  const [bareRun, botRun] = runs;
+      (edge) => {
+        const now = cpuTicks(side.server.pid);
+        if (edge === "start") ticks = now;
+        else if (ticks !== undefined && now !== undefined) ticks = now - ticks;
+      },
+    );
+    errors += result.errors;
+    for (const problem of result.firstErrors) if (firstErrors.length < 5) firstErrors.push(`${side.name}: ${problem}`);
+    side.rounds.push({
+      perSecond: result.throughput,
+      p99: result.p99AtBot,
+      cpuMs: ((ticks ?? Number.NaN) * (1000 / ticksPerSecond)) / result.completed,
+      generator: result.cpuShare,
+    });
+    return result;
+  };
 
-  // Warm-up: both must answer correctly before anything is measured, then run briefly so JIT,
-  // connection pools and the store cache are warm. Failures here still fail the run.
-  for (const run of runs) {
-    await load(run.to, 0, run.warmup, responseUrl); // one request per worker: does it answer at all?
-    if (run.warmup.failures === 0) await load(run.to, Math.min(0.5, seconds / 4), run.warmup, responseUrl);
+  // Warm-up: JIT, connection set-up, caches. Each side once, for the same time, then forgotten.
+  for (const side of sides) {
+    await load(side, 0, Math.max(warmup, 1) * 2);
+    side.rounds.length = 0;
   }
-  if (runs.every((run) => run.warmup.failures === 0)) {
-    for (let round = 0; round < rounds; round++) {
-      for (const run of round % 2 === 0 ? [bareRun, botRun] : [botRun, bareRun]) {
-        await load(run.to, seconds / rounds, run.measured, responseUrl);
-      }
+  for (let round = 0; round < rounds && errors === 0; round++) {
+    for (const side of round % 2 === 0 ? [bareSide, botSide] : [botSide, bareSide]) await load(side, warmup, seconds);
+  }
+  const peak = { bot: peakRssMiB(bot.pid), bare: peakRssMiB(bare.pid) };
+  const exits = await Promise.all(sides.map((side) => side.server.stop()));
+  for (const [i, code] of exits.entries()) {
+    if (code !== 0) {
+      errors++;
+      firstErrors.push(`${sides[i]?.name} exited ${code} on SIGTERM: ${sides[i]?.server.output.slice(-500)}`);
     }
   }
+  const marks = await checkStore(storeUrl, plans);
 
   console.log(
-    `roadmap-bot Slack bench: signed \`/roadmap stage 17\` over loopback HTTP, ${concurrency} concurrent, ` +
-      `${rounds} rounds x ${(seconds / rounds).toFixed(2)}s per target, ${users} users, SQLite store`,
+    `roadmap-bot Slack bench: signed \`/roadmap ${command}\` from ${users} people, ${connections} in flight on ` +
+      `kept-alive connections, closed loop from a generator process of its own; bot (\`roadmap-bot start\`, ` +
+      `SQLite, ${marks} seeded marks read back after the run) and bare Bolt each a process of their own; ` +
+      `${rounds} alternating rounds of ${warmup}s warm-up + ${seconds}s measured per target`,
   );
-  const all = runs.flatMap((run) => [run.warmup, run.measured]);
-  const failures = all.reduce((sum, t) => sum + t.failures, 0);
-  if (failures > 0) {
-    console.error(`bench failed: ${failures} bad response(s); first: ${all.find((t) => t.firstFailure)?.firstFailure}`);
+  if (errors > 0) {
+    console.error(`bench failed: ${errors} bad answer(s) or error(s); first: ${firstErrors.join(" | ")}`);
     process.exitCode = 1;
   } else {
-    for (const run of runs) console.log(line(run.to.name, run.measured));
-    console.log(ratioLine("bot/bare-bolt", perSecond(botRun.measured) / perSecond(bareRun.measured), target));
+    const ratios = botSide.rounds.map((r, i) => r.perSecond / (bareSide.rounds[i]?.perSecond ?? Number.NaN));
+    const row = (label: string, values: number[], digits: number, after = "") =>
+      console.log(`${label.padEnd(34)}${values.map((v) => v.toFixed(digits).padStart(7)).join("")}${after}`);
+    row(
+      "round",
+      ratios.map((_, i) => i + 1),
+      0,
+    );
+    for (const side of sides) {
+      const first = side.rounds.map((_, i) => ((i % 2 === 0) === (side === bareSide) ? "*" : "-")).join("");
+      row(
+        `${side.name} req/s`,
+        side.rounds.map((r) => r.perSecond),
+        0,
+        `   (* went first: ${first})`,
+      );
+      row(
+        `${side.name} p99 ms`,
+        side.rounds.map((r) => r.p99),
+        1,
+      );
+      row(
+        `${side.name} CPU ms/answer`,
+        side.rounds.map((r) => r.cpuMs),
+        3,
+      );
+      row(
+        "  generator CPU, share of a core",
+        side.rounds.map((r) => r.generator),
+        2,
+      );
+    }
+    row("ratio bot/bare per round", ratios, 2);
+    const botP99 = Math.max(...botSide.rounds.map((r) => r.p99));
+    console.log(
+      `bot p99 (worst round): ${botP99.toFixed(1)} ms (target < ${targets.p99Ms}: ${botP99 < targets.p99Ms ? "met" : "NOT met"}); errors: 0`,
+    );
+    console.log(`peak RSS: bot ${peak.bot.toFixed(0)} MiB, bare Bolt ${peak.bare.toFixed(0)} MiB`);
+    console.log(ratioLine("peak RSS bot/bare", peak.bot / peak.bare, targets.rss, "at most"));
+    console.log(ratioLine(`bot/bare req/s, median of ${rounds} rounds`, median(ratios), targets.ratio));
   }
 } catch (error) {
-  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await bare?.stop().catch(() => undefined);
-  await bot?.stop(); // closes the HTTP server, then the store
+  live.generator?.kill();
+  await Promise.all(live.servers.map((server) => server.stop().catch(() => null)));
   await fake.stop();
   await rm(dir, { recursive: true, force: true });
 }

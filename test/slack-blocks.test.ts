@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Reply } from "../src/core/reply.ts";
-import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { preparedJson, toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { escapeMrkdwn } from "../src/platforms/slack/mrkdwn.ts";
 import { blockKitViolations, messageText, type SlackResponse } from "./e2e/fake-slack.ts";
 
@@ -125,6 +125,70 @@ describe("Reply -> Block Kit", () => {
         : "";
     expect(text).toMatch(/(&amp;)*…$/);
     expect(text).not.toMatch(/&a?m?p?…$/);
+  });
+
+  it("GIVEN any reply THEN the JSON bytes made while rendering are exactly the message serialised", () => {
+    const tricky: Reply = {
+      private: false,
+      outcome: "ok",
+      blocks: [
+        { type: "header", text: 'Quotes " and \\ backslash, tab\t, emoji 🚀' },
+        { type: "text", text: 'line one\nline "two" & <three>\u2028end' },
+        { type: "progress", label: "Your progress", done: 3, total: 7 },
+        { type: "progress", label: 'Stage "two"', done: 0, total: 4 },
+        { type: "fields", fields: [{ label: "Level", value: "Required" }] },
+        {
+          type: "topics",
+          topics: [{ id: "a", title: 'A "quoted" title', level: "optional", state: "skipped", note: "n" }],
+        },
+        { type: "context", text: "ctx ✓" },
+      ],
+    };
+    for (const reply of [huge, tricky, { ...tricky, private: true, share: "stage 3" }]) {
+      const message = toSlackMessage(reply);
+      const json = preparedJson(message)?.toString("utf8");
+      expect(json).toBe(JSON.stringify(message));
+      // And again, now from the cache.
+      expect(preparedJson(toSlackMessage(reply))?.toString("utf8")).toBe(json);
+      // A copy is not the message rendered: whoever sends it serialises it.
+      expect(preparedJson({ ...message })).toBeUndefined();
+    }
+  });
+
+  it("GIVEN the same topic at another place or from another roadmap THEN each answer shows its own button and title", () => {
+    const line = (id: string, title: string) => ({
+      id,
+      title,
+      level: "required" as const,
+      state: "todo" as const,
+      action: { label: "Done", command: `done ${id}` },
+    });
+    const actionIdsOf = (reply: Reply) =>
+      toSlackMessage(reply).blocks.flatMap((block) =>
+        block.type === "section" && block.accessory && "action_id" in block.accessory
+          ? [block.accessory.action_id]
+          : [],
+      );
+    const two: Reply = {
+      private: true,
+      outcome: "ok",
+      blocks: [{ type: "topics", topics: [line("a", "A"), line("b", "B")] }],
+    };
+    const one: Reply = { private: true, outcome: "ok", blocks: [{ type: "topics", topics: [line("b", "B")] }] };
+    expect(actionIdsOf(two)).toEqual(["roadmap.run.0", "roadmap.run.1"]);
+    expect(actionIdsOf(one)).toEqual(["roadmap.run.0"]);
+    const other: Reply = { private: true, outcome: "ok", blocks: [{ type: "topics", topics: [line("b", "Other B")] }] };
+    expect(JSON.stringify(toSlackMessage(other))).toContain("*Other B*");
+    expect(JSON.stringify(toSlackMessage(one))).toContain("*B*");
+  });
+
+  it("GIVEN a rendered message THEN changing a block it shares with other answers fails instead of changing them", () => {
+    const reply: Reply = { private: true, outcome: "ok", blocks: [{ type: "header", text: "Shared header" }] };
+    const first = toSlackMessage(reply).blocks[0];
+    expect(() => {
+      if (first?.type === "header") first.text.text = "changed";
+    }).toThrow(TypeError);
+    expect(toSlackMessage(reply).blocks[0]).toMatchObject({ text: { text: "Shared header" } });
   });
 
   it("GIVEN escapeMrkdwn THEN only &, < and > change", () => {

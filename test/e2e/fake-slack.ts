@@ -411,7 +411,19 @@ export async function postSigned(url: string, body: string, options: SignedPostO
     body,
   });
   const text = await response.text();
-  return { status: response.status, text, json: () => JSON.parse(text) as SlackResponse };
+  const contentType = response.headers.get("content-type") ?? "";
+  return {
+    status: response.status,
+    text,
+    contentType,
+    /** The answer as Slack reads it: a message only when it comes as JSON, else Slack shows the body as plain text. */
+    json: () => {
+      if (!contentType.startsWith("application/json")) {
+        throw new Error(`the answer's content type is "${contentType}", so Slack would not read it as a message`);
+      }
+      return JSON.parse(text) as SlackResponse;
+    },
+  };
 }
 
 export interface SlackResponse {

@@ -5,6 +5,7 @@ import { filledCells, levelLabel } from "../../core/views.ts";
 import type { TopicState } from "../../progress/model.ts";
 import { percent } from "../../progress/summary.ts";
 import { escapeMrkdwn, withoutBrokenEntity } from "./mrkdwn.ts";
+import { type Part, RenderCache, type Rendered, rendered, renderedSection } from "./render-cache.ts";
 
 /**
  * Block Kit's published limits, with room to spare: real messages fail below the sum of the
@@ -27,8 +28,11 @@ export const slackLimits = {
 
 /** Prefix of the action ids the adapter listens to. */
 export const actionIds = { run: "roadmap.run", share: "roadmap.share" } as const;
-/** Run buttons are numbered (`roadmap.run.0`, `.1`…) because Slack wants action ids unique per block. */
-export const runActionPattern = /^roadmap\.run\.\d+$/;
+/**
+ * Every button of ours: Share, or a run button. Run buttons are numbered (`roadmap.run.0`, `.1`…)
+ * because Slack wants action ids unique per block.
+ */
+export const anyButton = /^roadmap\.(run\.\d+|share)$/;
 
 const stateEmoji: Record<TopicState, string> = {
   done: ":white_check_mark:",
@@ -43,7 +47,7 @@ const levelBadge = {
 } as const;
 
 /** Escapes, then cuts to `max`, never leaving half an entity behind. */
-const safe = (text: string, max: number): string => withoutBrokenEntity(truncate(escapeMrkdwn(text), max));
+const safe = (text: string, max: number): string => safeLine(escapeMrkdwn(text), max);
 
 const bar = (done: number, total: number): string => {
   const filled = filledCells(done, total, 10);
@@ -57,7 +61,19 @@ const topicLine = (topic: TopicLine): string =>
   `${stateEmoji[topic.state]} *${escapeMrkdwn(topic.title)}* · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${escapeMrkdwn(topic.id)}\`${topic.note ? ` · ${escapeMrkdwn(topic.note)}` : ""}`;
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
-const safeLine = (text: string): string => withoutBrokenEntity(truncate(text, slackLimits.sectionText));
+/** Cuts escaped text to `max`; only a cut can leave half an entity behind. */
+function safeLine(text: string, max: number = slackLimits.sectionText): string {
+  const cut = truncate(text, max);
+  return cut === text ? text : withoutBrokenEntity(cut);
+}
+
+const cache = new RenderCache(2_000, 1_500);
+
+/** Adds what a button's rendering depends on to a cache key's parts. */
+function pushButton(parts: Part[], button: Button | undefined): Part[] {
+  parts.push(button?.label, button?.command, button?.style);
+  return parts;
+}
 
 /** Up to this many topics, each gets its own section and button (a stage has at most a handful). */
 const maxTopicsWithButtons = 12;
@@ -88,14 +104,31 @@ function actionsBlocks(buttons: Button[], share: string | undefined, startIndex:
   return blocks;
 }
 
+const cachedActions = (buttons: Button[], share: string | undefined, startIndex: number): readonly Rendered[] =>
+  cache.get(share ?? "", buttons.reduce(pushButton, ["actions", startIndex]), () =>
+    actionsBlocks(buttons, share, startIndex),
+  );
+
+/** A topic's own section, with its one-click button numbered `index`. */
+const topicSection = (topic: TopicLine, index: number): readonly Rendered[] =>
+  cache.get(
+    topic.id,
+    pushButton(["topic", index, topic.state, topic.title, topic.level, topic.note], topic.action),
+    () => {
+      const text = safeLine(topicLine(topic));
+      const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${index}`, false);
+      return [{ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) }];
+    },
+  );
+
 /** Runs of progress bars and topic lines become as few sections as their text allows. */
-function renderBlocks(reply: Reply): KnownBlock[] {
-  const out: KnownBlock[] = [];
+function renderBlocks(reply: Reply): Rendered[] {
+  const out: Rendered[] = [];
   let pendingLines: string[] = [];
   let buttonCount = 0;
   let shareShown = false;
   const flush = () => {
-    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(section(chunk));
+    for (const chunk of chunkLines(pendingLines, slackLimits.sectionText)) out.push(renderedSection(chunk));
     pendingLines = [];
   };
   for (const block of reply.blocks) {
@@ -108,9 +141,8 @@ function renderBlocks(reply: Reply): KnownBlock[] {
       if (block.topics.length <= maxTopicsWithButtons) {
         flush();
         for (const topic of block.topics) {
-          const text = safeLine(topicLine(topic));
-          const accessory = topic.action && slackButton(topic.action, `${actionIds.run}.${buttonCount++}`, false);
-          out.push({ type: "section", text: { type: "mrkdwn", text }, ...(accessory ? { accessory } : {}) });
+          out.push(...topicSection(topic, buttonCount));
+          if (topic.action) buttonCount++;
         }
       } else {
         pendingLines.push(...block.topics.map(topicLine));
@@ -120,40 +152,61 @@ function renderBlocks(reply: Reply): KnownBlock[] {
     flush();
     switch (block.type) {
       case "header":
-        out.push({
-          type: "header",
-          text: { type: "plain_text", text: truncate(block.text, slackLimits.headerText), emoji: true },
-        });
+        out.push(
+          ...cache.get(block.text, ["header"], () => [
+            {
+              type: "header",
+              text: { type: "plain_text", text: truncate(block.text, slackLimits.headerText), emoji: true },
+            },
+          ]),
+        );
         break;
       case "text":
-        for (const chunk of chunkLines(escapeMrkdwn(block.text).split("\n"), slackLimits.sectionText))
-          out.push(section(chunk));
+        out.push(
+          ...cache.get(block.text, ["text"], () =>
+            chunkLines(escapeMrkdwn(block.text).split("\n"), slackLimits.sectionText).map(section),
+          ),
+        );
         break;
       case "fields":
-        for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
-          out.push({
-            type: "section",
-            fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
-              type: "mrkdwn",
-              text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
-            })),
-          });
-        }
+        out.push(
+          ...cache.get(
+            block.fields[0]?.label ?? "",
+            ["fields", ...block.fields.flatMap((field) => [field.label, field.value])],
+            () => {
+              const sections: KnownBlock[] = [];
+              for (let i = 0; i < block.fields.length; i += slackLimits.fieldsPerSection) {
+                sections.push({
+                  type: "section",
+                  fields: block.fields.slice(i, i + slackLimits.fieldsPerSection).map((field) => ({
+                    type: "mrkdwn",
+                    text: safe(`*${field.label}*\n${field.value}`, slackLimits.fieldText),
+                  })),
+                });
+              }
+              return sections;
+            },
+          ),
+        );
         break;
       case "context":
-        out.push({ type: "context", elements: [{ type: "mrkdwn", text: safe(block.text, slackLimits.contextText) }] });
+        out.push(
+          ...cache.get(block.text, ["context"], () => [
+            { type: "context", elements: [{ type: "mrkdwn", text: safe(block.text, slackLimits.contextText) }] },
+          ]),
+        );
         break;
       case "actions": {
         const share: string | undefined = reply.private && !shareShown ? reply.share : undefined;
         shareShown ||= share !== undefined;
-        out.push(...actionsBlocks(block.buttons, share, buttonCount));
+        out.push(...cachedActions(block.buttons, share, buttonCount));
         buttonCount += block.buttons.length;
         break;
       }
     }
   }
   flush();
-  if (reply.private && reply.share && !shareShown) out.push(...actionsBlocks([], reply.share, 0));
+  if (reply.private && reply.share && !shareShown) out.push(...cachedActions([], reply.share, 0));
   return out;
 }
 
@@ -161,30 +214,30 @@ function renderBlocks(reply: Reply): KnownBlock[] {
  * Keeps the message under the block budget. The trailing buttons and context survive; the body
  * is cut, with a line saying how much was left out and what to type to see less at once.
  */
-function withinBlockBudget(blocks: KnownBlock[]): KnownBlock[] {
-  const sizes = blocks.map((block) => JSON.stringify(block).length);
-  const total = sizes.reduce((sum, size) => sum + size, 0);
+function withinBlockBudget(blocks: Rendered[]): Rendered[] {
+  let total = 0;
+  for (const block of blocks) total += block.size;
   if (blocks.length <= slackLimits.blocks && total <= slackLimits.totalText) return blocks;
   let tailStart = blocks.length;
-  while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.type ?? "")) tailStart--;
+  while (tailStart > 0 && ["actions", "context"].includes(blocks[tailStart - 1]?.block.type ?? "")) tailStart--;
   // The trailing buttons and context keep at most half the room; the body gets the rest.
-  const tail: KnownBlock[] = [];
+  const tail: Rendered[] = [];
   let tailSize = 0;
   for (let index = tailStart; index < blocks.length && tail.length < Math.floor(slackLimits.blocks / 3); index++) {
-    const size = sizes[index] ?? 0;
-    if (tailSize + size > slackLimits.totalText / 2) break;
-    tail.push(blocks[index] as KnownBlock);
-    tailSize += size;
+    const block = blocks[index] as Rendered;
+    if (tailSize + block.size > slackLimits.totalText / 2) break;
+    tail.push(block);
+    tailSize += block.size;
   }
   const body = blocks.slice(0, tailStart);
   let room = slackLimits.totalText - tailSize - 200;
   let fits = 0;
-  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (sizes[fits] ?? 0) <= room) {
-    room -= sizes[fits] ?? 0;
+  while (fits < body.length && fits < slackLimits.blocks - tail.length - 1 && (body[fits]?.size ?? 0) <= room) {
+    room -= body[fits]?.size ?? 0;
     fits++;
   }
   const kept = body.slice(0, fits);
-  const notice: KnownBlock = {
+  const notice = rendered({
     type: "context",
     elements: [
       {
@@ -192,7 +245,7 @@ function withinBlockBudget(blocks: KnownBlock[]): KnownBlock[] {
         text: `…and ${body.length - kept.length} more sections. Narrow it down with \`search <words>\`.`,
       },
     ],
-  };
+  });
   return [...kept, notice, ...tail];
 }
 
@@ -208,11 +261,33 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** Each message made here, with its JSON as bytes: exactly `JSON.stringify(message)`, made from each block's. */
+const prepared = new WeakMap<object, Buffer>();
+
+/**
+ * The JSON bytes of a message toSlackMessage made, for sending it as it is; undefined for any other
+ * value (or a copy), which the caller then serialises itself.
+ */
+export const preparedJson = (message: unknown): Buffer | undefined =>
+  typeof message === "object" && message !== null ? prepared.get(message) : undefined;
+
+const comma = Buffer.from(",");
+const end = Buffer.from("]}");
+
 /** Reply -> a Slack message: escaped, inside Block Kit's limits, ephemeral when the reply is private. */
 export function toSlackMessage(reply: Reply): SlackMessage {
-  return {
-    response_type: reply.private ? "ephemeral" : "in_channel",
-    text: fallbackText(reply),
-    blocks: withinBlockBudget(renderBlocks(reply)),
-  };
+  const responseType = reply.private ? "ephemeral" : "in_channel";
+  const text = fallbackText(reply);
+  const blocks: KnownBlock[] = [];
+  // The keys in the order the message object has them, so the bytes are the message's JSON.
+  const bytes: Buffer[] = [Buffer.from(`{"response_type":"${responseType}","text":${JSON.stringify(text)},"blocks":[`)];
+  for (const [i, block] of withinBlockBudget(renderBlocks(reply)).entries()) {
+    blocks.push(block.block);
+    if (i > 0) bytes.push(comma);
+    bytes.push(block.bytes);
+  }
+  bytes.push(end);
+  const message: SlackMessage = { response_type: responseType, text, blocks };
+  prepared.set(message, Buffer.concat(bytes));
+  return message;
 }

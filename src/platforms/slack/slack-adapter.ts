@@ -1,15 +1,16 @@
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
+import { App, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { within } from "../within.ts";
-import { actionIds, runActionPattern, type SlackMessage, toSlackMessage } from "./blocks.ts";
+import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
 import { withFileNotice } from "./file-notice.ts";
+import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
@@ -44,7 +45,7 @@ const invalidButton: RespondArguments = {
  */
 export class SlackAdapter {
   readonly app: App;
-  private readonly receiver: HTTPReceiver | SocketModeReceiver;
+  private readonly receiver: SlackHttpReceiver | SocketModeReceiver;
   private readonly deferAfterMs: number;
   private scheduled: SlackDelivery | undefined;
 
@@ -60,7 +61,7 @@ export class SlackAdapter {
             logger: slackLogger,
             installerOptions: { clientOptions },
           })
-        : new HTTPReceiver({ signingSecret: config.signingSecret, logger: slackLogger, processBeforeResponse: false });
+        : new SlackHttpReceiver({ signingSecret: config.signingSecret, logger: slackLogger });
     this.app = new App({
       token: config.botToken,
       receiver: this.receiver,
@@ -68,6 +69,8 @@ export class SlackAdapter {
       clientOptions,
       // The bot keeps no conversation state in Bolt; its store-per-request middleware is pure cost.
       convoStore: false,
+      // It listens to no events, only commands and clicks, so none of its own messages can come back to it.
+      ignoreSelf: false,
       // auth.test runs in start(), where a failure is reported instead of becoming an unhandled rejection.
       deferInitialization: true,
     });
@@ -76,7 +79,7 @@ export class SlackAdapter {
 
   /** Node listener for POST /slack/events, mounted on our HTTP server (HTTP mode only). */
   get requestListener(): RequestListener | undefined {
-    return this.receiver instanceof HTTPReceiver ? this.receiver.requestListener : undefined;
+    return this.receiver instanceof SlackHttpReceiver ? this.receiver.requestListener : undefined;
   }
 
   /**
@@ -149,13 +152,11 @@ export class SlackAdapter {
       await respond(await this.message(await answer, who.userId, client));
     });
 
-    this.app.action({ action_id: runActionPattern }, async ({ ack, body, action, respond, client }) => {
+    // One listener for every button: Bolt runs each listener's middleware for every request, commands included.
+    this.app.action({ action_id: anyButton }, async ({ ack, body, action, respond, client }) => {
       await ack();
-      await respond(await this.click(action, body, "private", client));
-    });
-    this.app.action(actionIds.share, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      await respond(await this.click(action, body, "channel", client));
+      const audience = "action_id" in action && action.action_id === actionIds.share ? "channel" : "private";
+      await respond(await this.click(action, body, audience, client));
     });
 
     this.app.error(async (error) => {
