@@ -28,6 +28,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.ts";
 import { createApp } from "../src/main.ts";
@@ -40,6 +41,7 @@ import { p99, ratioLine } from "./stats.ts";
 const throughputTarget = 0.8;
 const rssTarget = 1.5;
 const warmupSeconds = 2;
+const readyTimeoutMs = 60_000;
 const token = "bench-token";
 const contentDir = path.join(import.meta.dirname, "..", "content");
 
@@ -95,7 +97,9 @@ async function seed(storeUrl: string): Promise<MemberPlan[]> {
 /** The generator process and its one-at-a-time orders. */
 class Generator {
   readonly child: ChildProcess;
-  private listener: ((message: LoadMessage) => void) | undefined;
+  /** Messages nobody waited for yet: "listening" comes while the parent is still seeding. */
+  private readonly inbox: LoadMessage[] = [];
+  private wake: (() => void) | undefined;
   private readonly exited: Promise<never>;
 
   constructor() {
@@ -104,7 +108,10 @@ class Generator {
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    this.child.on("message", (message: LoadMessage) => this.listener?.(message));
+    this.child.on("message", (message: LoadMessage) => {
+      this.inbox.push(message);
+      this.wake?.();
+    });
     // Once it has stopped, an order still sent on the way out fails with EPIPE: nothing to do then.
     this.child.on("error", () => undefined);
     this.exited = new Promise<never>((_, reject) =>
@@ -113,20 +120,19 @@ class Generator {
     this.exited.catch(() => undefined);
   }
 
-  /** The next message of `type`, or a rejection should the generator die first. */
-  next<T extends LoadMessage["type"]>(type: T): Promise<Extract<LoadMessage, { type: T }>> {
-    const message = new Promise<Extract<LoadMessage, { type: T }>>((resolve) => {
-      this.listener = (received) => {
-        if (received.type === type) resolve(received as Extract<LoadMessage, { type: T }>);
-      };
-    });
-    return Promise.race([message, this.exited]);
+  /** The next message, which must be of `type`; a rejection should the generator die first. */
+  async next<T extends LoadMessage["type"]>(type: T): Promise<Extract<LoadMessage, { type: T }>> {
+    while (this.inbox.length === 0) {
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.exited]);
+    }
+    const message = this.inbox.shift() as LoadMessage;
+    if (message.type !== type) throw new Error(`load generator sent ${message.type}, expected ${type}`);
+    return message as Extract<LoadMessage, { type: T }>;
   }
 
   async round(target: TargetName, budget: number): Promise<RoundResult> {
-    const done = this.next("round");
     this.send({ type: "round", target, seconds: budget, concurrency });
-    return (await done).result;
+    return (await this.next("round")).result;
   }
 
   send(order: LoadOrder): void {
@@ -182,7 +188,12 @@ try {
   });
   const bare = startBareProcess({ apiUrl: apiUrls.bare, token, nodeArgs: nodeArgs(values["bare-node-args"]) });
   clients.push(bot, bare);
-  await Promise.all([bot.ready, bare.ready]);
+  await Promise.race([
+    Promise.all([bot.ready, bare.ready]),
+    sleep(readyTimeoutMs).then(() => {
+      throw new Error(`the clients were not ready within ${readyTimeoutMs} ms`);
+    }),
+  ]);
   const processes: Record<TargetName, ClientProcess> = { bot, bare };
   const measured: Record<TargetName, Measured[]> = { bot: [], bare: [] };
   const failed = (result: RoundResult, target: TargetName): boolean => {
