@@ -130,6 +130,8 @@ export interface BotProcessOptions {
   token: string;
   applicationId: string;
   storeUrl: string;
+  /** The bot's CLI (default: this checkout's bin/roadmap-bot.js). */
+  bin?: string;
   /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the client under load. */
   nodeArgs?: string[];
 }
@@ -138,7 +140,7 @@ export interface BotProcessOptions {
 export function startBotProcess(options: BotProcessOptions): ClientProcess {
   return new ClientProcess(
     "roadmap-bot",
-    [...(options.nodeArgs ?? []), path.join(root, "bin", "roadmap-bot.js"), "start"],
+    [...(options.nodeArgs ?? []), options.bin ?? path.join(root, "bin", "roadmap-bot.js"), "start"],
     {
       DISCORD_TOKEN: options.token,
       DISCORD_APPLICATION_ID: options.applicationId,

@@ -12,6 +12,7 @@
  *
  *   npx tsx bench/discord.ts [--seconds 5] [--rounds 6] [--concurrency 32] [--members 50]
  *                            [--bot-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-node-args=...]
+ *                            [--bin OTHER/bin/roadmap-bot.js]   (another build of the bot, e.g. before a change)
  *
  * Before the bot starts, each member's progress is seeded through the bot's own core on that
  * SQLite file (done, learning, skipped topics that differ between members), and only a callback
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     members: { type: "string", default: "50" },
     "bot-node-args": { type: "string", default: "" },
     "bare-node-args": { type: "string", default: "" },
+    bin: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -174,7 +176,7 @@ const generator = new Generator();
 const clients: ClientProcess[] = [];
 const problems: string[] = [];
 try {
-  ensureBuilt();
+  if (values.bin === undefined) ensureBuilt();
   const storeUrl = `sqlite://${path.join(dir, "bench.sqlite")}`;
   const plans = await seed(storeUrl);
   const { apiUrls } = await generator.next("listening");
@@ -185,12 +187,14 @@ try {
     applicationId: APP_ID,
     storeUrl,
     nodeArgs: nodeArgs(values["bot-node-args"]),
+    ...(values.bin === undefined ? {} : { bin: path.resolve(values.bin) }),
   });
   const bare = startBareProcess({ apiUrl: apiUrls.bare, token, nodeArgs: nodeArgs(values["bare-node-args"]) });
   clients.push(bot, bare);
+  const readyOrNot = new AbortController();
   await Promise.race([
-    Promise.all([bot.ready, bare.ready]),
-    sleep(readyTimeoutMs).then(() => {
+    Promise.all([bot.ready, bare.ready]).finally(() => readyOrNot.abort()),
+    sleep(readyTimeoutMs, undefined, { signal: readyOrNot.signal }).then(() => {
       throw new Error(`the clients were not ready within ${readyTimeoutMs} ms`);
     }),
   ]);
