@@ -185,6 +185,8 @@ async function serve(send: (message: LoadMessage) => void): Promise<void> {
 }
 
 if (process.send) {
+  // The parent gone (even killed), this process has nothing left to do.
+  process.once("disconnect", () => process.exit());
   const send = process.send.bind(process);
   await serve((message) => send(message));
 }

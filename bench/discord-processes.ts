@@ -5,7 +5,7 @@
  * memory and CPU are what production would see.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { bareReply } from "./discord-expect.ts";
 
@@ -68,6 +68,8 @@ export class ClientProcess {
     env: Record<string, string>,
     readyLine: RegExp,
     isProblem: (line: string) => boolean,
+    /** Where to keep everything it writes (for --trace-gc and the like), besides the tail kept here. */
+    logFile?: string,
   ) {
     this.child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? "", ...env } });
     let partial = "";
@@ -75,6 +77,7 @@ export class ClientProcess {
       const read = (chunk: Buffer) => {
         const text = chunk.toString();
         this.output = (this.output + text).slice(-20_000);
+        if (logFile) appendFileSync(logFile, text);
         const lines = (partial + text).split("\n");
         partial = lines.pop() ?? "";
         for (const line of lines) {
@@ -134,6 +137,8 @@ export interface BotProcessOptions {
   bin?: string;
   /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the client under load. */
   nodeArgs?: string[];
+  /** A file to write all of the client's output to. */
+  logFile?: string;
 }
 
 /** `roadmap-bot start` with only Discord configured, logging at info as by default; ready once its HTTP server listens. */
@@ -152,16 +157,20 @@ export function startBotProcess(options: BotProcessOptions): ClientProcess {
     },
     /"msg":"http server listening"/,
     (line) => pinoLevel(line) >= 50,
+    options.logFile,
   );
 }
 
 /** The bare discord.js client, ready once it logged in. */
-export function startBareProcess(options: Pick<BotProcessOptions, "apiUrl" | "token" | "nodeArgs">): ClientProcess {
+export function startBareProcess(
+  options: Pick<BotProcessOptions, "apiUrl" | "token" | "nodeArgs" | "logFile">,
+): ClientProcess {
   return new ClientProcess(
     "bare discord.js",
     [...(options.nodeArgs ?? []), "--input-type=module", "-e", bareSource],
     { DISCORD_TOKEN: options.token, DISCORD_API_URL: options.apiUrl },
     /^bare client ready$/,
     (line) => line.trim() !== "",
+    options.logFile,
   );
 }

@@ -10,9 +10,10 @@
  * machine (neighbours, CPU boost, GC) hits both. Each round is a closed loop: `--concurrency`
  * interactions in flight per target, the next dispatched as soon as a callback arrives.
  *
- *   npx tsx bench/discord.ts [--seconds 5] [--rounds 6] [--concurrency 32] [--members 50]
+ *   npx tsx bench/discord.ts [--seconds 3] [--rounds 10] [--concurrency 32] [--members 50]
  *                            [--bot-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-node-args=...]
  *                            [--bin OTHER/bin/roadmap-bot.js]   (another build of the bot, e.g. before a change)
+ *                            [--logs DIR]   (everything each client writes, as DIR/bot.log and DIR/bare.log)
  *
  * Before the bot starts, each member's progress is seeded through the bot's own core on that
  * SQLite file (done, learning, skipped topics that differ between members), and only a callback
@@ -48,13 +49,14 @@ const contentDir = path.join(import.meta.dirname, "..", "content");
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: "string", default: "5" },
-    rounds: { type: "string", default: "6" },
+    seconds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "32" },
     members: { type: "string", default: "50" },
     "bot-node-args": { type: "string", default: "" },
     "bare-node-args": { type: "string", default: "" },
     bin: { type: "string" },
+    logs: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -62,6 +64,8 @@ const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
 const members = Number(values.members);
 const nodeArgs = (given: string): string[] => given.split(" ").filter(Boolean);
+const logFile = (name: string): { logFile?: string } =>
+  values.logs === undefined ? {} : { logFile: path.resolve(values.logs, `${name}.log`) };
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--seconds must be a positive number");
 // Even, so each target goes first equally often; at least 6, so the median has 5 rounds or more under it.
 if (!Number.isInteger(rounds) || rounds < 6 || rounds % 2 !== 0)
@@ -174,6 +178,11 @@ function summary(name: string, measured: readonly Measured[]): string {
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-discord-bench-"));
 const generator = new Generator();
 const clients: ClientProcess[] = [];
+// Should this process die of an uncaught error, its children must not outlive it.
+process.once("exit", () => {
+  for (const client of clients) client.child.kill("SIGKILL");
+  generator.child.kill("SIGKILL");
+});
 const problems: string[] = [];
 try {
   if (values.bin === undefined) ensureBuilt();
@@ -188,8 +197,14 @@ try {
     storeUrl,
     nodeArgs: nodeArgs(values["bot-node-args"]),
     ...(values.bin === undefined ? {} : { bin: path.resolve(values.bin) }),
+    ...logFile("bot"),
   });
-  const bare = startBareProcess({ apiUrl: apiUrls.bare, token, nodeArgs: nodeArgs(values["bare-node-args"]) });
+  const bare = startBareProcess({
+    apiUrl: apiUrls.bare,
+    token,
+    nodeArgs: nodeArgs(values["bare-node-args"]),
+    ...logFile("bare"),
+  });
   clients.push(bot, bare);
   const readyOrNot = new AbortController();
   await Promise.race([
