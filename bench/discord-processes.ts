@@ -35,12 +35,13 @@ export function ensureBuilt(): void {
 }
 
 /**
- * The bare client: discord.js with the bot's intent, replying the same way the bot does
- * (ephemeral, no mentions) with a constant. Plain JavaScript, run by `node --input-type=module`.
+ * The bare client: discord.js with the bot's intents (none: interactions need none), replying the
+ * way the bot does (ephemeral, no mentions) with a constant through interaction.reply(), as a
+ * discord.js app would. Plain JavaScript, run by `node --input-type=module`.
  */
 const bareSource = `
-import { Client, Events, GatewayIntentBits, MessageFlags } from "discord.js";
-const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: process.env.DISCORD_API_URL } });
+import { Client, Events, MessageFlags } from "discord.js";
+const client = new Client({ intents: [], rest: { api: process.env.DISCORD_API_URL } });
 client.on(Events.Error, (error) => console.error("client error", error));
 client.on(Events.InteractionCreate, (interaction) => {
   if (!interaction.isChatInputCommand()) return;

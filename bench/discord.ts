@@ -171,7 +171,7 @@ function summary(name: string, measured: readonly Measured[]): string {
   const cpu = measured.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
   return (
     `  ${name.padEnd(16)} ${answered} answers; latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, ` +
-    `p99 ${p99(latencies).toFixed(1)} ms; CPU ${(cpu / answered).toFixed(2)} ms per interaction`
+    `p99 ${p99(latencies).toFixed(1)} ms; CPU ${((cpu * 1000) / answered).toFixed(1)} µs per interaction`
   );
 }
 

@@ -4,9 +4,9 @@ import {
   type ChatInputCommandInteraction,
   Client,
   Events,
-  GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  Options,
   PermissionFlagsBits,
 } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
@@ -65,7 +65,8 @@ export function channelManagersOf(interaction: ChatInputCommandInteraction | But
 
 /**
  * Discord through discord.js: `/roadmap <subcommand>` with typed options and autocomplete, and
- * the reply buttons. One gateway connection with the Guilds intent only: interactions need no more.
+ * the reply buttons. One gateway connection with no intents: interactions need none, and nothing
+ * here reads the guild cache (user-installed apps get interactions from guilds the bot never joined).
  */
 export class DiscordAdapter {
   readonly client: Client;
@@ -76,7 +77,18 @@ export class DiscordAdapter {
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
-    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.config.apiUrl } });
+    this.client = new Client({
+      // Interactions arrive whatever the intents. The Guilds intent would only fill caches the bot
+      // never reads (every guild, its channels, roles, emojis, and each member who runs a command)
+      // and hold the client's ready event until every guild has arrived.
+      intents: [],
+      // Each interaction carries its user; caching them would keep everyone who ever ran a command.
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
+      }),
+      rest: { api: options.config.apiUrl },
+    });
     this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger);
     this.respond = new InteractionResponder(this.client.rest);
     // Without an error listener, an error event would crash the process.
