@@ -12,6 +12,7 @@
  *
  *   npx tsx bench/discord.ts [--seconds 3] [--rounds 10] [--concurrency 32] [--members 50]
  *                            [--bot-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-node-args=...]
+ *                            [--generator-node-args=...]
  *                            [--bin OTHER/bin/roadmap-bot.js]   (another build of the bot, e.g. before a change)
  *                            [--logs DIR]   (everything each client writes, as DIR/bot.log and DIR/bare.log)
  *
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     members: { type: "string", default: "50" },
     "bot-node-args": { type: "string", default: "" },
     "bare-node-args": { type: "string", default: "" },
+    "generator-node-args": { type: "string", default: "" },
     bin: { type: "string" },
     logs: { type: "string" },
   },
@@ -110,7 +112,7 @@ class Generator {
 
   constructor() {
     this.child = fork(path.join(import.meta.dirname, "discord-load.ts"), [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: ["--import", "tsx", ...nodeArgs(values["generator-node-args"])],
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -165,13 +167,14 @@ const percentile = (latencies: readonly number[], share: number): number => {
   return sorted[Math.max(0, Math.ceil(sorted.length * share) - 1)] ?? Number.NaN;
 };
 
-function summary(name: string, measured: readonly Measured[]): string {
+function summary(name: string, measured: readonly Measured[], warmUp: number): string {
   const latencies = measured.flatMap(({ result }) => result.latencies);
   const answered = measured.reduce((sum, { result }) => sum + result.answered, 0);
   const cpu = measured.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
   return (
     `  ${name.padEnd(16)} ${answered} answers; latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, ` +
-    `p99 ${p99(latencies).toFixed(1)} ms; CPU ${((cpu * 1000) / answered).toFixed(1)} µs per interaction`
+    `p99 ${p99(latencies).toFixed(1)} ms; CPU ${((cpu * 1000) / answered).toFixed(1)} µs per interaction ` +
+    `(${warmUp} more in the warm-up)`
   );
 }
 
@@ -222,7 +225,12 @@ try {
   };
 
   // Warm-up, not measured: JIT, connection pools and the store's cache, and a first check of both answers.
-  for (const target of ["bare", "bot"] as const) failed(await generator.round(target, warmupSeconds), target);
+  const warmedUp: Record<TargetName, number> = { bot: 0, bare: 0 };
+  for (const target of ["bare", "bot"] as const) {
+    const result = await generator.round(target, warmupSeconds);
+    warmedUp[target] = result.answered;
+    failed(result, target);
+  }
   const ratios: number[] = [];
   const lines: string[] = [];
   for (let round = 0; round < rounds && problems.length === 0; round++) {
@@ -259,8 +267,8 @@ try {
       `${rounds} alternating rounds of ${seconds} s per client; generator, bot and bare discord.js in processes of their own; SQLite store`,
   );
   for (const line of lines) console.log(line);
-  console.log(summary("roadmap-bot", measured.bot));
-  console.log(summary("bare discord.js", measured.bare));
+  console.log(summary("roadmap-bot", measured.bot, warmedUp.bot));
+  console.log(summary("bare discord.js", measured.bare, warmedUp.bare));
   console.log(`  peak RSS: bot ${peak.bot.toFixed(0)} MB, bare ${peak.bare.toFixed(0)} MB`);
   if (problems.length > 0) {
     console.error(`bench failed: ${problems.length} problem(s); first: ${problems[0]}`);
