@@ -1,365 +1,291 @@
 /**
- * Discord gateway throughput: INTERACTION_CREATE for `/roadmap stage 17` dispatched by the fake
- * Discord (test/e2e/fake-discord.ts) to the full bot and, in the same run and harness, to a bare
- * discord.js client whose handler replies a constant. Each target has its own fake (one fake serves
- * one gateway session), so a dispatch reaches only the client it is meant for. Both targets are
- * discord.js clients with the Guilds intent, so the ratio bot/bare is what the bot adds on top of
- * discord.js (core, store read, embeds and buttons, and discord.js serializing them), not what
- * discord.js costs. Latency runs from dispatch to the interaction callback arriving at the fake.
+ * Discord interaction throughput, measured from outside: `/roadmap stage 17` from many members,
+ * many in flight, dispatched as INTERACTION_CREATE by a load generator in its own process (two
+ * fake Discords, gateway and REST on 127.0.0.1: bench/discord-load.ts) to
+ *   - the bot as users run it, in its own process: `roadmap-bot start` from dist/ with only
+ *     Discord configured, DISCORD_API_URL at its fake, on a fresh SQLite file; and
+ *   - a bare discord.js client in its own process, replying a constant through the same callback
+ *     (bench/discord-processes.ts),
+ * in alternating rounds of the same run, each going first in half of them, so drift on a shared
+ * machine (neighbours, CPU boost, GC) hits both. Each round is a closed loop: `--concurrency`
+ * interactions in flight per target, the next dispatched as soon as a callback arrives.
  *
- *   npx tsx bench/discord.ts [--seconds 3] [--rate 200] [--concurrency 16]
+ *   npx tsx bench/discord.ts [--seconds 3] [--rounds 10] [--concurrency 32] [--members 50]
+ *                            [--bot-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--bare-node-args=...]
+ *                            [--generator-node-args=...]
+ *                            [--bin OTHER/bin/roadmap-bot.js]   (another build of the bot, e.g. before a change)
+ *                            [--logs DIR]   (everything each client writes, as DIR/bot.log and DIR/bare.log)
  *
- * Two phases per target, each `--seconds` long, in rounds that alternate which target goes first:
- * - fixed rate (open loop): `--rate` dispatches a second on a schedule that never waits for answers.
- *   Latency counts from each dispatch's scheduled time, so a busy event loop cannot hide queueing
- *   (it includes about 1 ms of timer slack, the same for both). The default 200/s is well under what
- *   either target sustains on a 2-core machine (both above 1000/s), so both keep up and p99 shows
- *   per-interaction latency, not a backlog; throughput here equals the rate by construction.
- * - capacity (closed loop): `--concurrency` interactions in flight, each dispatched as soon as the
- *   previous one's callback arrives. Its throughput is what each target can sustain, and the ratio
- *   printed last is taken from it: a ratio at a rate both sustain would be 1.00 whatever the bot costs.
- * Interaction callbacks are exempt from discord.js's global 50 req/s limit and run in parallel
- * (its BurstHandler), so neither target is throttled by the REST client.
+ * Before the bot starts, each member's progress is seeded through the bot's own core on that
+ * SQLite file (done, learning, skipped topics that differ between members), and only a callback
+ * that shows that member's stage 17 exactly counts as an answer (bench/discord-expect.ts).
  *
- * The fakes, the load generator and both clients share this process and its CPU, and the fakes
- * keep every interaction they saw, so the figures compare the two targets with each other, not
- * with what a deployed bot can serve.
- *
- * Prints figures only; it never fails on speed, but it does exit 1 if any interaction gets no
- * callback, or a wrong one (the bot's must be the ArgoCD stage with that member's progress),
- * because a benchmark that measures errors measures nothing.
+ * Prints per-round interactions/s of both, latencies (dispatch to callback), each client's CPU per
+ * interaction, peak RSS (VmHWM) of both processes, and last the median of the per-round ratios
+ * bot/bare (target: at least 0.8) and the peak-RSS ratio bot/bare (target: at most 1.5). The
+ * generator shares the machine's cores with both clients, so compare the ratios, not the absolute
+ * figures, and run it on a machine as quiet as you can get. Exits 1 on any wrong or missing
+ * callback, any error the bot or the bare client logs, or a fake seeing a request it does not know.
  */
-import { once } from "node:events";
+import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import {
-  type APIChatInputApplicationCommandInteraction,
-  Client,
-  Events,
-  GatewayIntentBits,
-  InteractionResponseType,
-} from "discord.js";
 import { loadConfig } from "../src/config.ts";
-import { silentLogger } from "../src/core/logger.ts";
-import { type RunningBot, startBot } from "../src/main.ts";
-import { openStore } from "../src/store/open-store.ts";
-import { APP_ID, type CallbackBody, chatInput, FakeDiscord, snowflake, user } from "../test/e2e/fake-discord.ts";
-import { closedLoop, p99, ratioLine } from "./stats.ts";
+import { createApp } from "../src/main.ts";
+import { APP_ID, CHANNEL_ID, GUILD_ID } from "../test/e2e/fake-discord.ts";
+import { type MemberPlan, planMembers } from "./discord-expect.ts";
+import type { LoadMessage, LoadOrder, RoundResult, TargetName } from "./discord-load.ts";
+import { type ClientProcess, ensureBuilt, startBareProcess, startBotProcess } from "./discord-processes.ts";
+import { p99, ratioLine } from "./stats.ts";
 
-const target = 0.8;
-/** Bare and bot alternate in rounds, each going first equally often, so drift (GC, CPU boost, neighbours) hits both. */
-const rounds = 4;
-/** Enough members that the bot reads many progress documents, few enough to seed quickly. */
-const users = 300;
-/** An interaction with no callback by then counts as unanswered (Discord allows 3 s). */
-const callbackTimeoutMs = 5_000;
-const expectedTitle = "Stage 17 · ArgoCD";
+const throughputTarget = 0.8;
+const rssTarget = 1.5;
+const warmupSeconds = 2;
+const readyTimeoutMs = 60_000;
+const token = "bench-token";
+const contentDir = path.join(import.meta.dirname, "..", "content");
 
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "3" },
-    rate: { type: "string", default: "200" },
-    concurrency: { type: "string", default: "16" },
+    rounds: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "32" },
+    members: { type: "string", default: "50" },
+    "bot-node-args": { type: "string", default: "" },
+    "bare-node-args": { type: "string", default: "" },
+    "generator-node-args": { type: "string", default: "" },
+    bin: { type: "string" },
+    logs: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
-const rate = Number(values.rate);
+const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);
+const members = Number(values.members);
+const nodeArgs = (given: string): string[] => given.split(" ").filter(Boolean);
+const logFile = (name: string): { logFile?: string } =>
+  values.logs === undefined ? {} : { logFile: path.resolve(values.logs, `${name}.log`) };
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--seconds must be a positive number");
-if (!Number.isFinite(rate) || rate <= 0) throw new Error("--rate must be a positive number (dispatches a second)");
+// Even, so each target goes first equally often; at least 6, so the median has 5 rounds or more under it.
+if (!Number.isInteger(rounds) || rounds < 6 || rounds % 2 !== 0)
+  throw new Error("--rounds must be an even number >= 6");
 if (!Number.isInteger(concurrency) || concurrency <= 0) throw new Error("--concurrency must be a positive integer");
+if (!Number.isInteger(members) || members <= 0) throw new Error("--members must be a positive integer");
 
-/** Bench member i's snowflake; ids repeat every `users` interactions. */
-const memberId = (i: number): string => (1290000000000010000n + BigInt(i % users)).toString();
-
-/** One payload per member, built once: a dispatch only adds a fresh id and token. */
-const templates = Array.from({ length: users }, (_, i) =>
-  chatInput({
-    subcommand: "stage",
-    options: [{ name: "number", type: 4, value: 17 }],
-    user: user({ id: memberId(i), username: `bench${i}`, global_name: `Bench ${i}` }),
-  }),
-);
-
-interface Arrival {
-  /** performance.now() when the callback reached the fake. */
-  at: number;
-  member: number;
-  body: CallbackBody;
-}
-
-/**
- * A client under test behind its own fake. Callbacks are seen through the fake's override hook,
- * which runs as each request arrives (its body already parsed) and passes it on to the fake's own
- * routes; that stamps the arrival time without polling the fake's records.
- */
-class Target {
-  /** Dispatched interactions waiting for their callback, oldest first. */
-  private readonly pending = new Map<string, { since: number; member: number; settle: (a?: Arrival) => void }>();
-  failures = 0;
-  firstFailure: string | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly fake: FakeDiscord,
-    /** What is wrong with a callback for that member, or undefined if it is the real answer. */
-    private readonly check: (body: CallbackBody, member: number) => string | undefined,
-  ) {
-    fake.override((request) => {
-      if (request.method !== "POST" || !request.path.endsWith("/callback")) return undefined;
-      const at = performance.now();
-      const id = request.path.split("/")[2] ?? "";
-      const waiting = this.pending.get(id);
-      if (!waiting) this.fail(`a callback for interaction ${id}, which is unknown or already answered`);
-      else {
-        this.pending.delete(id);
-        waiting.settle({ at, member: waiting.member, body: request.body as CallbackBody });
-      }
-      return undefined;
-    });
-  }
-
-  fail(problem: string): void {
-    this.failures++;
-    this.firstFailure ??= `${this.name}: ${problem}`;
-  }
-
-  /** Dispatches the next member's `/roadmap stage 17`; resolves on its callback, or undefined if none came. */
-  send(member: number): Promise<Arrival | undefined> {
-    const template = templates[member % users] as APIChatInputApplicationCommandInteraction;
-    const id = snowflake();
-    const arrival = new Promise<Arrival | undefined>((settle) =>
-      this.pending.set(id, { since: performance.now(), member, settle }),
+/** Seeds each member's progress through the bot's own core on the store the bot will open, then closes it. */
+async function seed(storeUrl: string): Promise<MemberPlan[]> {
+  const app = await createApp(loadConfig({ STORE_URL: storeUrl, CONTENT_DIR: contentDir }), "silent");
+  try {
+    const plans = planMembers(app.core.defaultRoadmap, members);
+    await Promise.all(
+      plans.map(async (plan, i) => {
+        const who = {
+          platform: "discord",
+          userId: plan.userId,
+          displayName: `Bench ${i}`,
+          teamId: GUILD_ID,
+          channelId: CHANNEL_ID,
+        };
+        // In order: each command is a read-modify-write of this member's document.
+        for (const text of plan.commands) {
+          const reply = await app.core.handle({ text, who });
+          if (reply.outcome !== "ok") throw new Error(`seeding "${text}" answered ${reply.outcome}`);
+        }
+      }),
     );
-    void this.fake.interaction({ ...template, id, token: `bench-token-${id}` });
-    return arrival.then((arrived) => {
-      if (!arrived) this.fail(`no callback within ${callbackTimeoutMs} ms`);
-      else {
-        const problem = this.check(arrived.body, arrived.member);
-        if (problem) this.fail(problem);
-      }
-      return arrived;
+    return plans;
+  } finally {
+    await app.close();
+  }
+}
+
+/** The generator process and its one-at-a-time orders. */
+class Generator {
+  readonly child: ChildProcess;
+  /** Messages nobody waited for yet: "listening" comes while the parent is still seeding. */
+  private readonly inbox: LoadMessage[] = [];
+  private wake: (() => void) | undefined;
+  private readonly exited: Promise<never>;
+
+  constructor() {
+    this.child = fork(path.join(import.meta.dirname, "discord-load.ts"), [], {
+      execArgv: ["--import", "tsx", ...nodeArgs(values["generator-node-args"])],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    this.child.on("message", (message: LoadMessage) => {
+      this.inbox.push(message);
+      this.wake?.();
+    });
+    // Once it has stopped, an order still sent on the way out fails with EPIPE: nothing to do then.
+    this.child.on("error", () => undefined);
+    this.exited = new Promise<never>((_, reject) =>
+      this.child.once("exit", (code, signal) => reject(new Error(`load generator exited ${signal ?? code}`))),
+    );
+    this.exited.catch(() => undefined);
   }
 
-  /** Gives up on interactions dispatched more than callbackTimeoutMs ago. */
-  sweep(now: number): void {
-    for (const [id, waiting] of this.pending) {
-      if (now - waiting.since < callbackTimeoutMs) break;
-      this.pending.delete(id);
-      waiting.settle(undefined);
+  /** The next message, which must be of `type`; a rejection should the generator die first. */
+  async next<T extends LoadMessage["type"]>(type: T): Promise<Extract<LoadMessage, { type: T }>> {
+    while (this.inbox.length === 0) {
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.exited]);
     }
+    const message = this.inbox.shift() as LoadMessage;
+    if (message.type !== type) throw new Error(`load generator sent ${message.type}, expected ${type}`);
+    return message as Extract<LoadMessage, { type: T }>;
+  }
+
+  async round(target: TargetName, budget: number): Promise<RoundResult> {
+    this.send({ type: "round", target, seconds: budget, concurrency });
+    return (await this.next("round")).result;
+  }
+
+  send(order: LoadOrder): void {
+    if (this.child.connected) this.child.send(order);
   }
 }
 
-interface Tally {
-  callbacks: number;
-  ms: number;
-  latencies: number[];
+interface Measured {
+  result: RoundResult;
+  /** The client process's CPU during the round, ms. */
+  cpuMs: number;
 }
 
-const emptyTally = (): Tally => ({ callbacks: 0, ms: 0, latencies: [] });
+const perSecond = (result: RoundResult): number => (result.answered * 1000) / result.ms;
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const percentile = (latencies: readonly number[], share: number): number => {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * share) - 1)] ?? Number.NaN;
+};
 
-let dispatched = 0;
-
-/**
- * Open loop: dispatch i is due at start + i/rate whatever has been answered. A late timer sends
- * everything that is due at once; latency still counts from when each was due.
- */
-async function fixedRate(to: Target, budgetSeconds: number, tally: Tally): Promise<void> {
-  const count = Math.max(1, Math.round(budgetSeconds * rate));
-  const interval = 1000 / rate;
-  const start = performance.now();
-  let last = start;
-  const answers: Promise<void>[] = [];
-  for (let sent = 0; sent < count; ) {
-    const due = Math.min(count, Math.floor((performance.now() - start) / interval) + 1);
-    for (; sent < due; sent++) {
-      const scheduled = start + sent * interval;
-      answers.push(
-        to.send(dispatched++).then((arrived) => {
-          if (!arrived) return;
-          tally.callbacks++;
-          tally.latencies.push(arrived.at - scheduled);
-          last = Math.max(last, arrived.at);
-        }),
-      );
-    }
-    const wait = start + sent * interval - performance.now();
-    if (sent < count && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  await Promise.all(answers);
-  // The round lasts its schedule, or until the last callback if that came later: keeping up reads as `rate`.
-  tally.ms += Math.max(last, start + count * interval) - start;
-}
-
-/** Closed loop: `concurrency` workers, each dispatching again as soon as its callback arrives, until the budget is spent. */
-async function capacity(to: Target, budgetSeconds: number, tally: Tally): Promise<void> {
-  tally.ms += await closedLoop(concurrency, budgetSeconds, async () => {
-    const sent = performance.now();
-    const arrived = await to.send(dispatched++);
-    if (arrived) {
-      tally.callbacks++;
-      tally.latencies.push(arrived.at - sent);
-    }
-  });
-}
-
-const perSecond = (t: Tally): number => (t.callbacks * 1000) / t.ms;
-const line = (name: string, t: Tally): string =>
-  `  ${name.padEnd(30)} ${perSecond(t).toFixed(0).padStart(6)} callbacks/s  p99 ${p99(t.latencies).toFixed(2).padStart(6)} ms` +
-  `  (${t.callbacks} callbacks in ${t.ms.toFixed(0)} ms)`;
-
-/** Text of an embed list, for checks: titles and descriptions. */
-const embedText = (body: CallbackBody): string =>
-  (body.data?.embeds ?? [])
-    .map((embed) => `${String(embed.title ?? "")}\n${String(embed.description ?? "")}`)
-    .join("\n");
-
-/**
- * Gives each bench member three done topics, one to three of them in stage 17, so their documents
- * differ; returns how many of stage 17's topics each has done, to check the bot really read them.
- */
-async function seedProgress(bot: RunningBot): Promise<{ done: number[]; total: number }> {
-  const { core } = bot.app;
-  const roadmap = core.defaultRoadmap;
-  const stage17 = roadmap.stages.find((stage) => stage.number === 17);
-  if (!stage17) throw new Error("the default roadmap has no stage 17");
-  const inStage = new Set(stage17.topics.map((topic) => topic.id));
-  const done = await Promise.all(
-    Array.from({ length: users }, async (_, i) => {
-      const who = { platform: "discord", userId: memberId(i) };
-      const picks = [
-        stage17.topics[i % stage17.topics.length],
-        stage17.topics[(i + 2) % stage17.topics.length],
-        roadmap.topics[(i * 7) % roadmap.topics.length],
-      ];
-      // Sequential per member: each `done` is a read-modify-write of that member's one document.
-      for (const topic of picks) {
-        if (!topic) continue;
-        const reply = await core.handle({ text: `done ${topic.id}`, who });
-        if (reply.outcome !== "ok") throw new Error(`seeding "done ${topic.id}" answered ${reply.outcome}`);
-      }
-      return new Set(picks.flatMap((topic) => (topic && inStage.has(topic.id) ? [topic.id] : []))).size;
-    }),
+function summary(name: string, measured: readonly Measured[], warmUp: number): string {
+  const latencies = measured.flatMap(({ result }) => result.latencies);
+  const answered = measured.reduce((sum, { result }) => sum + result.answered, 0);
+  const cpu = measured.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
+  return (
+    `  ${name.padEnd(16)} ${answered} answers; latency p50 ${percentile(latencies, 0.5).toFixed(1)} ms, ` +
+    `p99 ${p99(latencies).toFixed(1)} ms; CPU ${((cpu * 1000) / answered).toFixed(1)} µs per interaction ` +
+    `(${warmUp} more in the warm-up)`
   );
-  return { done, total: stage17.topics.length };
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-discord-bench-"));
-const botFake = new FakeDiscord();
-const bareFake = new FakeDiscord();
-let bot: RunningBot | undefined;
-let bare: Client | undefined;
-let sweeper: NodeJS.Timeout | undefined;
+const generator = new Generator();
+const clients: ClientProcess[] = [];
+// Should this process die of an uncaught error, its children must not outlive it.
+process.once("exit", () => {
+  for (const client of clients) client.child.kill("SIGKILL");
+  generator.child.kill("SIGKILL");
+});
+const problems: string[] = [];
 try {
-  await botFake.start();
-  await bareFake.start();
-  // The bot owns the store from here on: it closes it on stop, and on a failed start too.
-  const store = await openStore(`sqlite://${path.join(dir, "bench.sqlite")}`, silentLogger);
-  bot = await startBot(
-    loadConfig({
-      DISCORD_TOKEN: "bench-token",
-      DISCORD_APPLICATION_ID: APP_ID,
-      DISCORD_API_URL: botFake.apiUrl,
-      PORT: "0",
-      CONTENT_DIR: path.join(import.meta.dirname, "..", "content"),
-      LOG_LEVEL: "silent",
-    }),
-    { store },
-  );
-  // Through the bot's own core rather than the gateway: setup stays quick, and the documents are
-  // exactly what `done` writes.
-  const seeded = await seedProgress(bot);
-
-  bare = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: bareFake.apiUrl } });
-  bare.on(Events.InteractionCreate, (interaction) => {
-    if (!interaction.isRepliable()) return;
-    interaction.reply({ content: "ok", allowedMentions: { parse: [] } }).catch(() => undefined);
+  if (values.bin === undefined) ensureBuilt();
+  const storeUrl = `sqlite://${path.join(dir, "bench.sqlite")}`;
+  const plans = await seed(storeUrl);
+  const { apiUrls } = await generator.next("listening");
+  generator.send({ type: "setup", members: plans });
+  const bot = startBotProcess({
+    apiUrl: apiUrls.bot,
+    token,
+    applicationId: APP_ID,
+    storeUrl,
+    nodeArgs: nodeArgs(values["bot-node-args"]),
+    ...(values.bin === undefined ? {} : { bin: path.resolve(values.bin) }),
+    ...logFile("bot"),
   });
-  await Promise.all([once(bare, Events.ClientReady), bare.login("bench-token")]);
-
-  const isMessage = (body: CallbackBody): string | undefined =>
-    body.type === InteractionResponseType.ChannelMessageWithSource
-      ? undefined
-      : `callback type ${body.type}, not a message (4): ${JSON.stringify(body).slice(0, 200)}`;
-  const targets = [
-    new Target('bare discord.js (reply "ok")', bareFake, (body) => {
-      const problem = isMessage(body);
-      if (problem) return problem;
-      return body.data?.content === "ok" ? undefined : `unexpected reply: ${JSON.stringify(body).slice(0, 200)}`;
+  const bare = startBareProcess({
+    apiUrl: apiUrls.bare,
+    token,
+    nodeArgs: nodeArgs(values["bare-node-args"]),
+    ...logFile("bare"),
+  });
+  clients.push(bot, bare);
+  const readyOrNot = new AbortController();
+  await Promise.race([
+    Promise.all([bot.ready, bare.ready]).finally(() => readyOrNot.abort()),
+    sleep(readyTimeoutMs, undefined, { signal: readyOrNot.signal }).then(() => {
+      throw new Error(`the clients were not ready within ${readyTimeoutMs} ms`);
     }),
-    new Target("roadmap-bot", botFake, (body, member) => {
-      const problem = isMessage(body);
-      if (problem) return problem;
-      const text = embedText(body);
-      if (!text.includes(expectedTitle)) return `no "${expectedTitle}" in the embeds: ${text.slice(0, 200)}`;
-      // The member's own progress, e.g. "2/5 ·", shows the bot read their document.
-      const progress = `${seeded.done[member % users]}/${seeded.total} ·`;
-      return text.includes(progress) ? undefined : `member ${member % users} should see "${progress}": ${text}`;
-    }),
-  ] as const;
-  const [bareTarget, botTarget] = targets;
-  sweeper = setInterval(() => {
-    for (const to of targets) to.sweep(performance.now());
-  }, 250);
+  ]);
+  const processes: Record<TargetName, ClientProcess> = { bot, bare };
+  const measured: Record<TargetName, Measured[]> = { bot: [], bare: [] };
+  const failed = (result: RoundResult, target: TargetName): boolean => {
+    if (result.failures > 0)
+      problems.push(`${result.failures} bad or missing callback(s) from ${target}; first: ${result.firstFailure}`);
+    return problems.length > 0;
+  };
 
-  const phases = [
-    { name: `fixed rate ${rate}/s (open loop, latency from scheduled dispatch)`, run: fixedRate },
-    { name: `capacity, ${concurrency} in flight (closed loop)`, run: capacity },
-  ].map((phase) => ({ ...phase, tallies: new Map(targets.map((to) => [to, emptyTally()])) }));
-  const ok = (): boolean => targets.every((to) => to.failures === 0);
-
-  // Warm-up: both must answer correctly before anything is measured (one interaction per worker),
-  // then run briefly so JIT, connection pools and the store cache are warm.
-  for (const to of targets) {
-    await capacity(to, 0, emptyTally());
-    if (ok()) await capacity(to, Math.min(1, seconds / 3), emptyTally());
+  // Warm-up, not measured: JIT, connection pools and the store's cache, and a first check of both answers.
+  const warmedUp: Record<TargetName, number> = { bot: 0, bare: 0 };
+  for (const target of ["bare", "bot"] as const) {
+    const result = await generator.round(target, warmupSeconds);
+    warmedUp[target] = result.answered;
+    failed(result, target);
   }
-  for (const phase of phases) {
-    for (let round = 0; round < rounds && ok(); round++) {
-      for (const to of round % 2 === 0 ? [bareTarget, botTarget] : [botTarget, bareTarget]) {
-        const tally = phase.tallies.get(to) ?? emptyTally();
-        await phase.run(to, seconds / rounds, tally);
-      }
+  const ratios: number[] = [];
+  const lines: string[] = [];
+  for (let round = 0; round < rounds && problems.length === 0; round++) {
+    const order: TargetName[] = round % 2 === 0 ? ["bare", "bot"] : ["bot", "bare"];
+    for (const target of order) {
+      const before = processes[target].cpuMs();
+      const result = await generator.round(target, seconds);
+      measured[target].push({ result, cpuMs: processes[target].cpuMs() - before });
+      if (failed(result, target)) break;
     }
+    const [bareRound, botRound] = [measured.bare[round], measured.bot[round]];
+    if (!bareRound || !botRound || problems.length > 0) break;
+    const ratio = perSecond(botRound.result) / perSecond(bareRound.result);
+    ratios.push(ratio);
+    lines.push(
+      `  round ${round + 1} (${order[0]} first): bare ${perSecond(bareRound.result).toFixed(0).padStart(5)}/s, ` +
+        `bot ${perSecond(botRound.result).toFixed(0).padStart(5)}/s, bot/bare ${ratio.toFixed(2)}; ` +
+        `generator CPU ${(bareRound.result.cpuShare * 100).toFixed(0)}% / ${(botRound.result.cpuShare * 100).toFixed(0)}% of a core`,
+    );
+  }
+  const peak = { bot: bot.peakRssMiB(), bare: bare.peakRssMiB() };
+
+  const exits = await Promise.all(clients.map((client) => client.stop()));
+  generator.send({ type: "stop" });
+  const stopped = await generator.next("stopped");
+  problems.push(...stopped.problems);
+  for (const [index, client] of clients.entries()) {
+    if (exits[index] !== 0) problems.push(`${client.name} exited ${exits[index]} on SIGTERM`);
+    problems.push(...client.problems.map((line) => `${client.name} logged: ${line}`));
   }
 
   console.log(
-    "roadmap-bot Discord bench: INTERACTION_CREATE `/roadmap stage 17` through a fake gateway, dispatch to " +
-      `callback, ${rounds} rounds x ${(seconds / rounds).toFixed(2)}s per target and phase, ${users} members, SQLite store`,
+    `roadmap-bot Discord bench: \`/roadmap stage 17\` from ${members} members, ${concurrency} in flight, ` +
+      `${rounds} alternating rounds of ${seconds} s per client; generator, bot and bare discord.js in processes of their own; SQLite store`,
   );
-  const failures = targets.reduce((sum, to) => sum + to.failures, 0);
-  const fakeErrors = [botFake, bareFake].flatMap((fake) => [
-    ...fake.errors,
-    ...fake.unknownRoutes.map((r) => `unknown route ${r.method} ${r.path}`),
-  ]);
-  if (failures > 0 || fakeErrors.length > 0) {
-    const first = targets.find((to) => to.firstFailure)?.firstFailure ?? fakeErrors[0];
-    console.error(`bench failed: ${failures + fakeErrors.length} bad or missing callback(s); first: ${first}`);
+  for (const line of lines) console.log(line);
+  console.log(summary("roadmap-bot", measured.bot, warmedUp.bot));
+  console.log(summary("bare discord.js", measured.bare, warmedUp.bare));
+  console.log(`  peak RSS: bot ${peak.bot.toFixed(0)} MB, bare ${peak.bare.toFixed(0)} MB`);
+  if (problems.length > 0) {
+    console.error(`bench failed: ${problems.length} problem(s); first: ${problems[0]}`);
     process.exitCode = 1;
   } else {
-    for (const phase of phases) {
-      console.log(`${phase.name}:`);
-      for (const to of targets) console.log(line(to.name, phase.tallies.get(to) ?? emptyTally()));
-    }
-    const measured = phases.at(-1)?.tallies;
-    const ratio =
-      perSecond(measured?.get(botTarget) ?? emptyTally()) / perSecond(measured?.get(bareTarget) ?? emptyTally());
-    console.log(ratioLine("bot/bare-discord.js", ratio, target));
+    console.log(
+      ratioLine(`bot/bare interactions/s (median of ${ratios.length} rounds)`, median(ratios), throughputTarget),
+    );
+    console.log(ratioLine("bot/bare peak RSS", peak.bot / peak.bare, rssTarget, "at most"));
   }
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  for (const client of clients) if (client.output) console.error(`${client.name} said: ${client.output.slice(-2000)}`);
   process.exitCode = 1;
 } finally {
-  clearInterval(sweeper);
-  // Clients first: a client still connected when its fake stops is closed with 4004 and gives up.
-  await bare?.destroy();
-  await bot?.stop(); // closes the HTTP server, destroys its client, then closes the store
-  await botFake.stop();
-  await bareFake.stop();
+  await Promise.all(clients.map((client) => client.stop()));
+  // After a failure: the generator stops its fakes and exits (a no-op when it already has).
+  generator.send({ type: "stop" });
   await rm(dir, { recursive: true, force: true });
 }

@@ -92,10 +92,10 @@ describe("Discord through the real discord.js", () => {
   });
   afterAll(() => bot.stop());
 
-  it("GIVEN login THEN the client fetched /gateway/bot from DISCORD_API_URL and identified with the Guilds intent only", () => {
+  it("GIVEN login THEN the client fetched /gateway/bot from DISCORD_API_URL and identified with no intents (interactions need none)", () => {
     expect(fake.requests.some((request) => request.path === "/gateway/bot")).toBe(true);
     const identify = fake.received.find((payload) => payload.op === 2)?.d as { intents: number };
-    expect(identify.intents).toBe(1);
+    expect(identify.intents).toBe(0);
   });
 
   it("GIVEN `/roadmap stage number:17` THEN the reply is ArgoCD with its five topics, ephemeral, mentioning no one", async () => {
@@ -209,6 +209,14 @@ describe("Discord through the real discord.js", () => {
       user: user({ id: "1290000000000000777", username: "dee" }),
     });
     expect(embedText(body.data)).toContain("Next up: What is Release Engineering?");
+  });
+
+  it("GIVEN many members ran commands THEN the client keeps none of them cached, only itself", async () => {
+    const members = Array.from({ length: 5 }, (_, i) => user({ id: `129000000000000090${i}`, username: `m${i}` }));
+    for (const member of members) await slash("stage", { name: "number", type: 4, value: 1 }, { user: member });
+    const { client } = bot.discord ?? {};
+    expect(client?.users.cache.map((cached) => cached.id)).toEqual([APP_ID]);
+    expect(client?.guilds.cache.size).toBe(0);
   });
 
   it("GIVEN every body the bot sent THEN each message carries allowed_mentions with parse: []", () => {

@@ -125,6 +125,12 @@ export interface FakeDiscordOptions {
   shards?: number;
   /** `session_start_limit.max_concurrency` of `GET /gateway/bot` (default 1). */
   maxConcurrency?: number;
+  /**
+   * false: keep no request, gateway payload or dispatched interaction (`requests` and `received` stay
+   * empty), so a load generator's memory does not grow with its load. Callbacks and webhook messages
+   * are still kept unless an `override` answers them first. Default true.
+   */
+  record?: boolean;
 }
 
 /** What a route answers: a status, a JSON body (none for 204) and any extra headers. */
@@ -217,6 +223,7 @@ export class FakeDiscord {
   private readonly guilds: FakeGuildInput[];
   private readonly recommendedShards: number;
   private readonly maxConcurrency: number;
+  private readonly record: boolean;
   /** The identified connection of each shard id, for dispatching to one shard of several. */
   private readonly liveShards = new Map<number, WebSocket>();
   private readonly channels = new Map<string, Record<string, unknown>>();
@@ -242,6 +249,7 @@ export class FakeDiscord {
     this.guilds = options.guilds ?? [];
     this.recommendedShards = options.shards ?? 1;
     this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.record = options.record ?? true;
     for (const guild of this.guilds)
       for (const [position, channel] of (guild.channels ?? []).entries())
         this.channels.set(channel.id, guildChannel(guild.id, channel, position));
@@ -310,7 +318,7 @@ export class FakeDiscord {
 
   /** Dispatches INTERACTION_CREATE and resolves with the payload, whose `id` and `token` the helpers take. */
   async interaction<T extends InteractionLike>(payload: T): Promise<T> {
-    this.interactions.set(payload.token, payload);
+    if (this.record) this.interactions.set(payload.token, payload);
     await this.dispatch("INTERACTION_CREATE", payload);
     return payload;
   }
@@ -322,7 +330,7 @@ export class FakeDiscord {
 
   /** Dispatches INTERACTION_CREATE on shard `id`'s connection (with several shards), as `interaction()` does. */
   async interactionOnShard<T extends InteractionLike>(id: number, payload: T): Promise<T> {
-    this.interactions.set(payload.token, payload);
+    if (this.record) this.interactions.set(payload.token, payload);
     await this.shardReady(id);
     this.send(this.liveShards.get(id), { op: 0, t: "INTERACTION_CREATE", s: ++this.sequence, d: payload });
     return payload;
@@ -490,7 +498,7 @@ export class FakeDiscord {
     this.connections++;
     socket.on("message", (data) => {
       const payload = JSON.parse(String(data)) as GatewayPayload;
-      this.received.push(payload);
+      if (this.record) this.received.push(payload);
       this.onGateway(socket, payload);
       this.notify();
     });
@@ -640,7 +648,7 @@ export class FakeDiscord {
         return { body: raw.toString("utf8"), files: [] };
       })),
     };
-    this.requests.push(request);
+    if (this.record) this.requests.push(request);
     try {
       for (const override of this.overrides) {
         const answer = override(request);

@@ -4,9 +4,9 @@ import {
   type ChatInputCommandInteraction,
   Client,
   Events,
-  GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  Options,
   PermissionFlagsBits,
 } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
@@ -19,7 +19,8 @@ import type { Store } from "../../store/store.ts";
 import { within } from "../within.ts";
 import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
 import { DiscordDelivery } from "./discord-delivery.ts";
-import { customIdPrefix, type DiscordMessage, toDiscordMessage } from "./messages.ts";
+import { InteractionResponder } from "./interaction-response.ts";
+import { customIdPrefix, toDiscordMessage } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
 import { whoFromInteraction } from "./who.ts";
 
@@ -35,18 +36,6 @@ export interface DiscordAdapterOptions {
 
 const maxChoices = 25;
 const invalidButton = "That button is not one of mine, or it is out of date. Type `/roadmap help` to start again.";
-
-/**
- * Our embeds and rows are already in Discord's wire format; marking them JSON-encodable stops
- * discord.js from re-walking every key to snake_case them (a quarter of a reply's cost).
- */
-function wire<T extends Partial<DiscordMessage>>(message: T): T {
-  return {
-    ...message,
-    ...(message.embeds ? { embeds: message.embeds.map((embed) => ({ toJSON: () => embed })) } : {}),
-    ...(message.components ? { components: message.components.map((row) => ({ toJSON: () => row })) } : {}),
-  } as T;
-}
 
 /** Discord wants 1-100 characters per choice name; cut cleanly between characters. */
 const choiceName = (text: string) => truncate(text, 100);
@@ -76,18 +65,32 @@ export function channelManagersOf(interaction: ChatInputCommandInteraction | But
 
 /**
  * Discord through discord.js: `/roadmap <subcommand>` with typed options and autocomplete, and
- * the reply buttons. One gateway connection with the Guilds intent only: interactions need no more.
+ * the reply buttons. One gateway connection with no intents: interactions need none, and nothing
+ * here reads the guild cache (user-installed apps get interactions from guilds the bot never joined).
  */
 export class DiscordAdapter {
   readonly client: Client;
   private readonly deferAfterMs: number;
   private readonly channelDelivery: DiscordDelivery;
+  private readonly respond: InteractionResponder;
   private gaveUp = false;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
-    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.config.apiUrl } });
+    this.client = new Client({
+      // Interactions arrive whatever the intents. The Guilds intent would only fill caches the bot
+      // never reads (every guild, its channels, roles, emojis, and each member who runs a command)
+      // and hold the client's ready event until every guild has arrived.
+      intents: [],
+      // Each interaction carries its user; caching them would keep everyone who ever ran a command.
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
+      }),
+      rest: { api: options.config.apiUrl },
+    });
     this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger);
+    this.respond = new InteractionResponder(this.client.rest);
     // Without an error listener, an error event would crash the process.
     this.client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));
     // discord.js reconnects on its own after ordinary drops; ShardDisconnect means it gave up
@@ -173,15 +176,7 @@ export class DiscordAdapter {
       who: whoFromInteraction(interaction),
       channelManagers: channelManagersOf(interaction),
     });
-    const quick = await within(answer, this.deferAfterMs);
-    if (quick) {
-      await interaction.reply(wire(toDiscordMessage(quick)));
-      return;
-    }
-    // Slow store: acknowledge inside Discord's 3 seconds, then fill the answer in.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { flags: _ephemeralAlreadySet, ...message } = toDiscordMessage(await answer);
-    await interaction.editReply(wire(message));
+    await this.answer(interaction, answer, false);
   }
 
   private async click(interaction: ButtonInteraction): Promise<void> {
@@ -193,8 +188,10 @@ export class DiscordAdapter {
         ? customId.slice(customIdPrefix.run.length)
         : undefined;
     if (command === undefined || !this.options.core.isButtonCommand(command)) {
-      await interaction.reply({
+      await this.respond.reply(interaction, {
         content: invalidButton,
+        embeds: [],
+        components: [],
         flags: MessageFlags.Ephemeral,
         allowedMentions: { parse: [] },
       });
@@ -203,15 +200,22 @@ export class DiscordAdapter {
     const answer = this.options.core
       .handle({ text: command, who: whoFromInteraction(interaction), channelManagers: channelManagersOf(interaction) })
       .then((reply): Reply => (share && reply.outcome === "ok" ? sharedVersion(reply) : reply));
+    await this.answer(interaction, answer, share);
+  }
+
+  /**
+   * Replies with the answer directly when it is ready in time; when the store is slow, acknowledges
+   * inside Discord's 3 seconds (ephemeral unless `visible`), then fills the answer in.
+   */
+  private async answer(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    answer: Promise<Reply>,
+    visible: boolean,
+  ): Promise<void> {
     const quick = await within(answer, this.deferAfterMs);
-    if (quick) {
-      await interaction.reply(wire(toDiscordMessage(quick)));
-      return;
-    }
-    // Slow store: acknowledge inside Discord's 3 seconds, then fill the answer in.
-    await interaction.deferReply(share ? {} : { flags: MessageFlags.Ephemeral });
-    const { flags: _setByTheDeferral, ...message } = toDiscordMessage(await answer);
-    await interaction.editReply(wire(message));
+    if (quick) return this.respond.reply(interaction, toDiscordMessage(quick));
+    await this.respond.defer(interaction, visible);
+    await this.respond.editOriginal(interaction, toDiscordMessage(await answer));
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {

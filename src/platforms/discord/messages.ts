@@ -54,11 +54,58 @@ function escaped(text: string): string {
   return result;
 }
 
-const topicLine = (topic: TopicLine): string =>
-  `${stateEmoji[topic.state]} **${escaped(topic.title)}** · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${topic.id}\`${topic.note ? ` · ${escaped(topic.note)}` : ""}`;
-
 const progressLine = (block: Extract<Block, { type: "progress" }>): string =>
   `\`${bar(block.done, block.total)}\` ${block.done}/${block.total} · ${percent(block.done, block.total)}%  ${escaped(block.label)}`;
+
+/** A topic's line and its one-click button (Done, or Undo once done), as the topic last looked. */
+interface RenderedTopic {
+  from: TopicLine;
+  line: string;
+  button: APIButtonComponent | undefined;
+}
+
+/**
+ * A topic looks the same in every reply that shows it in the same state (a stage, a search, the
+ * next topics), so each is rendered once per state. Topic lines come from the core fresh each
+ * time: a rendering is reused only if every field it was made from is still the same. Never
+ * mutate what this returns: the same objects go into many messages.
+ */
+const renderedTopics = new Map<string, Partial<Record<TopicLine["state"], RenderedTopic>>>();
+
+function sameTopic(a: TopicLine, b: TopicLine): boolean {
+  return (
+    a.title === b.title &&
+    a.level === b.level &&
+    a.note === b.note &&
+    a.action?.label === b.action?.label &&
+    a.action?.command === b.action?.command
+  );
+}
+
+function renderedTopic(topic: TopicLine): RenderedTopic {
+  let byState = renderedTopics.get(topic.id);
+  const cached = byState?.[topic.state];
+  if (cached && sameTopic(cached.from, topic)) return cached;
+  if (!byState) {
+    // Bounded like the escapes: a roadmap has a few hundred topics, odd input cannot grow it.
+    if (renderedTopics.size >= 10_000) renderedTopics.clear();
+    byState = {};
+    renderedTopics.set(topic.id, byState);
+  }
+  const rendered: RenderedTopic = {
+    from: topic,
+    line: `${stateEmoji[topic.state]} **${escaped(topic.title)}** · ${levelBadge[topic.level]} ${levelLabel[topic.level]} · \`${topic.id}\`${topic.note ? ` · ${escaped(topic.note)}` : ""}`,
+    button:
+      topic.action &&
+      button(
+        { ...topic.action, label: `${topic.action.label}: ${topic.title}` },
+        customIdPrefix.run,
+        ButtonStyle.Secondary,
+      ),
+  };
+  byState[topic.state] = rendered;
+  return rendered;
+}
 
 export interface DiscordMessage {
   content?: string;
@@ -189,16 +236,10 @@ export function toDiscordMessage(reply: Reply): DiscordMessage {
         lines.push(progressLine(block));
         break;
       case "topics":
-        lines.push(...block.topics.map(topicLine));
         for (const topic of block.topics) {
-          const action =
-            topic.action &&
-            button(
-              { ...topic.action, label: `${topic.action.label}: ${topic.title}` },
-              customIdPrefix.run,
-              ButtonStyle.Secondary,
-            );
-          if (action) topicButtons.push(action);
+          const rendered = renderedTopic(topic);
+          lines.push(rendered.line);
+          if (rendered.button) topicButtons.push(rendered.button);
         }
         break;
       case "fields":
