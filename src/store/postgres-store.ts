@@ -89,7 +89,14 @@ function postgresTarget(url: string): { connectionString: string; schema: string
 export async function openPostgres(url: string, logger: Logger, options: KeyvStoreOptions): Promise<Store> {
   const { connectionString, schema } = postgresTarget(url);
   const connection = { connectionString, connectionTimeoutMillis: postgresConnectMs, keepAlive: true };
-  const pool = new pg.Pool({ ...connection, application_name: "roadmap-bot" });
+  // The pool's own connect timeout is a little longer than the startup probe's bound, so a server
+  // that never answers is reported by the probe ("did not answer within 3000 ms"), not by
+  // whichever of two equal timers happens to fire first on a busy machine.
+  const pool = new pg.Pool({
+    ...connection,
+    connectionTimeoutMillis: postgresConnectMs + 1_000,
+    application_name: "roadmap-bot",
+  });
   // pg emits "error" on an idle pooled connection that breaks: without a listener Node would crash.
   pool.on("error", (error) => logger.warn({ err: error, store: "postgres" }, "idle PostgreSQL connection lost"));
   await answersWithin(pool, postgresConnectMs);
