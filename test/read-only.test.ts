@@ -70,6 +70,15 @@ async function world(store: Store) {
   return { run, first };
 }
 
+/** Someone in channel C1 of team T1. */
+const member = (userId: string, displayName: string): Who => ({
+  platform: "test",
+  userId,
+  displayName,
+  teamId: "T1",
+  channelId: "C1",
+});
+
 /** Every key and raw value in the backend: what must not change. */
 const snapshot = (store: Store): Promise<RawEntry[]> => scanStore(store);
 
@@ -80,13 +89,7 @@ function suite(name: string, open: () => Promise<Store | undefined>) {
       if (!store) return;
       try {
         const { run } = await world(store);
-        const zed: Who = {
-          platform: "test",
-          userId: "U-zed-never-seen",
-          displayName: "Zenobia Quillfeather",
-          teamId: "T1",
-          channelId: "C1",
-        };
+        const zed = member("U-zed-never-seen", "Zenobia Quillfeather");
         const before = await snapshot(store);
         for (const text of [...lookingCommands, ...unchangingCommands]) await run(text, zed);
         const after = await snapshot(store);
@@ -102,13 +105,7 @@ function suite(name: string, open: () => Promise<Store | undefined>) {
       if (!store) return;
       try {
         const { run, first } = await world(store);
-        const zed: Who = {
-          platform: "test",
-          userId: "U-zed-forgot",
-          displayName: "Zed Forgotten",
-          teamId: "T1",
-          channelId: "C1",
-        };
+        const zed = member("U-zed-forgot", "Zed Forgotten");
         await run(`done ${first}`, zed);
         await run("forget-me confirm", zed);
         const forgotten = await snapshot(store);
@@ -125,7 +122,7 @@ function suite(name: string, open: () => Promise<Store | undefined>) {
       if (!store) return;
       try {
         const { run, first } = await world(store);
-        const ann: Who = { platform: "test", userId: "U-ann", displayName: "Ann Old", teamId: "T1", channelId: "C1" };
+        const ann = member("U-ann", "Ann Old");
         await run(`done ${first}`, ann);
         const renamed: Who = { ...ann, displayName: "Ann New" };
         const before = await snapshot(store);
