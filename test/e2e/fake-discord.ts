@@ -67,6 +67,7 @@ export interface RecordedRequest {
   body: unknown;
   files: RecordedFile[];
   authorization: string | undefined;
+  userAgent: string | undefined;
 }
 
 /** What the bot sends as a message: reply data, an edit, a follow-up, a channel message. */
@@ -138,6 +139,8 @@ export interface FakeAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Drop the connection instead of answering, as a network failure would (status is then unused). */
+  drop?: boolean;
 }
 
 /** An error Discord answers with: the HTTP status and its JSON error code and message. */
@@ -268,8 +271,9 @@ export class FakeDiscord {
     const server = createServer((req, res) => {
       void this.handle(req)
         .catch((error: unknown) => this.failed(error))
-        .then(({ status, body, headers }) => {
-          if (body === undefined) res.writeHead(status, headers).end();
+        .then(({ status, body, headers, drop }) => {
+          if (drop) req.socket.destroy();
+          else if (body === undefined) res.writeHead(status, headers).end();
           else res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
           this.notify();
         });
@@ -643,6 +647,7 @@ export class FakeDiscord {
       path: decodeURIComponent(versioned ? url.pathname.slice("/api/v10".length) : url.pathname),
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
+      userAgent: req.headers["user-agent"],
       ...(await parseBody(raw, req.headers["content-type"]).catch((error: unknown) => {
         this.failed(error);
         return { body: raw.toString("utf8"), files: [] };
