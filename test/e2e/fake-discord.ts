@@ -320,6 +320,17 @@ export class FakeDiscord {
     this.send(this.live, { op: 0, t, s: ++this.sequence, d });
   }
 
+  /**
+   * Sends a dispatch whose `d` is JSON text already, once a client is ready for it: a load generator
+   * builds payloads from a template instead of serializing each one. Nothing is recorded.
+   */
+  async dispatchJson(t: string, json: string): Promise<void> {
+    await this.ready();
+    const socket = this.live;
+    if (socket?.readyState === socket?.OPEN)
+      socket?.send(`{"op":0,"t":${JSON.stringify(t)},"s":${++this.sequence},"d":${json}}`);
+  }
+
   /** Dispatches INTERACTION_CREATE and resolves with the payload, whose `id` and `token` the helpers take. */
   async interaction<T extends InteractionLike>(payload: T): Promise<T> {
     if (this.record) this.interactions.set(payload.token, payload);
