@@ -13,7 +13,6 @@
  * being written to the gateway socket to the callback's arrival.
  */
 import { performance } from "node:perf_hooks";
-import type { APIChatInputApplicationCommandInteraction } from "discord.js";
 import { type CallbackBody, chatInput, FakeDiscord, snowflake, user } from "../test/e2e/fake-discord.ts";
 import { bareReply, type MemberPlan, stageAnswerProblem } from "./discord-expect.ts";
 import { closedLoop } from "./stats.ts";
@@ -45,6 +44,10 @@ export type LoadMessage =
   /** The fakes' own failures and requests no route knew, over the whole run. */
   | { type: "stopped"; problems: string[] };
 
+/** Stand-ins for a dispatch's id and token in the payload templates. */
+const idMark = "@bench-id@";
+const tokenMark = "@bench-token@";
+
 /** An interaction with no callback by then counts as unanswered (Discord allows 3 s). */
 const callbackTimeoutMs = 5_000;
 
@@ -59,7 +62,8 @@ class Target {
   readonly fake = new FakeDiscord({ record: false });
   /** Dispatched interactions waiting for their callback, oldest first. */
   private readonly pending = new Map<string, Waiting>();
-  private templates: APIChatInputApplicationCommandInteraction[] = [];
+  /** Per member, the INTERACTION_CREATE payload as JSON text cut around its id and its token. */
+  private templates: string[][] = [];
   failures = 0;
   firstFailure: string | undefined;
 
@@ -81,15 +85,22 @@ class Target {
     });
   }
 
-  /** One payload per member, built once: a dispatch only adds a fresh id and token. */
+  /** One payload per member, serialized once: a dispatch only puts a fresh id and token in. */
   setMembers(members: readonly MemberPlan[]): void {
-    this.templates = members.map((member, i) =>
-      chatInput({
+    this.templates = members.map((member, i) => {
+      const payload = chatInput({
         subcommand: "stage",
         options: [{ name: "number", type: 4, value: 17 }],
         user: user({ id: member.userId, username: `bench${i}`, global_name: `Bench ${i}` }),
-      }),
-    );
+        id: idMark,
+        token: tokenMark,
+      });
+      const json = JSON.stringify(payload);
+      const parts = json.split(JSON.stringify(idMark)).flatMap((part) => part.split(JSON.stringify(tokenMark)));
+      if (parts.length !== 3 || json.indexOf(idMark) > json.indexOf(tokenMark))
+        throw new Error("the interaction payload should hold its id, then its token, once each");
+      return parts;
+    });
   }
 
   fail(problem: string): void {
@@ -99,11 +110,11 @@ class Target {
 
   /** Dispatches member's `/roadmap stage 17`; resolves with the latency of a correct answer, else undefined. */
   async send(member: number): Promise<number | undefined> {
-    const template = this.templates[member] as APIChatInputApplicationCommandInteraction;
+    const [beforeId, beforeToken, rest] = this.templates[member] as string[];
     const id = snowflake();
     const since = performance.now();
     const arrived = new Promise<CallbackBody | undefined>((settle) => this.pending.set(id, { since, member, settle }));
-    await this.fake.interaction({ ...template, id, token: `bench-token-${id}` });
+    await this.fake.dispatchJson("INTERACTION_CREATE", `${beforeId}"${id}"${beforeToken}"bench-token-${id}"${rest}`);
     const body = await arrived;
     if (!body) {
       this.fail(`no callback within ${callbackTimeoutMs} ms`);

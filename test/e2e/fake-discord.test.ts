@@ -90,6 +90,21 @@ describe("fake Discord with a bare discord.js client", () => {
     await expect(fake.callbackRequest(payload.id)).resolves.toMatchObject({ query: { with_response: "false" } });
   });
 
+  it("delivers a dispatch given as JSON text, and with record: false keeps no request", async () => {
+    const { fake, client } = await connect(new FakeDiscord({ record: false }));
+    const handled = nextInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) throw new Error(`unexpected ${interaction.type}`);
+      await interaction.reply({ content: "pong", allowedMentions: { parse: [] } });
+      return { id: interaction.id, number: interaction.options.getInteger("number") };
+    });
+    const payload = chatInput({ subcommand: "stage", options: [{ name: "number", type: 4, value: 17 }] });
+    await fake.dispatchJson("INTERACTION_CREATE", JSON.stringify(payload));
+    expect(await handled).toEqual({ id: payload.id, number: 17 });
+    expect((await fake.callback(payload.id)).data?.content).toBe("pong");
+    expect(fake.requests).toEqual([]);
+    expect(fake.received).toEqual([]);
+  });
+
   it("sends a deferred reply's edit to PATCH @original and gives back a parsed message", async () => {
     const { fake, client } = await connect();
     const handled = nextInteraction(client, async (interaction) => {

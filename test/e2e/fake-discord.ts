@@ -67,6 +67,7 @@ export interface RecordedRequest {
   body: unknown;
   files: RecordedFile[];
   authorization: string | undefined;
+  userAgent: string | undefined;
 }
 
 /** What the bot sends as a message: reply data, an edit, a follow-up, a channel message. */
@@ -138,6 +139,8 @@ export interface FakeAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Drop the connection instead of answering, as a network failure would (status is then unused). */
+  drop?: boolean;
 }
 
 /** An error Discord answers with: the HTTP status and its JSON error code and message. */
@@ -268,8 +271,9 @@ export class FakeDiscord {
     const server = createServer((req, res) => {
       void this.handle(req)
         .catch((error: unknown) => this.failed(error))
-        .then(({ status, body, headers }) => {
-          if (body === undefined) res.writeHead(status, headers).end();
+        .then(({ status, body, headers, drop }) => {
+          if (drop) req.socket.destroy();
+          else if (body === undefined) res.writeHead(status, headers).end();
           else res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
           this.notify();
         });
@@ -314,6 +318,17 @@ export class FakeDiscord {
   async dispatch(t: string, d: unknown): Promise<void> {
     await this.ready();
     this.send(this.live, { op: 0, t, s: ++this.sequence, d });
+  }
+
+  /**
+   * Sends a dispatch whose `d` is JSON text already, once a client is ready for it: a load generator
+   * builds payloads from a template instead of serializing each one. Nothing is recorded.
+   */
+  async dispatchJson(t: string, json: string): Promise<void> {
+    await this.ready();
+    const socket = this.live;
+    if (socket?.readyState === socket?.OPEN)
+      socket?.send(`{"op":0,"t":${JSON.stringify(t)},"s":${++this.sequence},"d":${json}}`);
   }
 
   /** Dispatches INTERACTION_CREATE and resolves with the payload, whose `id` and `token` the helpers take. */
@@ -643,6 +658,7 @@ export class FakeDiscord {
       path: decodeURIComponent(versioned ? url.pathname.slice("/api/v10".length) : url.pathname),
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
+      userAgent: req.headers["user-agent"],
       ...(await parseBody(raw, req.headers["content-type"]).catch((error: unknown) => {
         this.failed(error);
         return { body: raw.toString("utf8"), files: [] };

@@ -17,6 +17,7 @@ import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
 import { within } from "../within.ts";
+import { CallbackPost } from "./callback-post.ts";
 import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
 import { DiscordDelivery } from "./discord-delivery.ts";
 import { InteractionResponder } from "./interaction-response.ts";
@@ -72,6 +73,7 @@ export class DiscordAdapter {
   readonly client: Client;
   private readonly deferAfterMs: number;
   private readonly channelDelivery: DiscordDelivery;
+  private readonly callbacks: CallbackPost;
   private readonly respond: InteractionResponder;
   private gaveUp = false;
 
@@ -90,7 +92,8 @@ export class DiscordAdapter {
       rest: { api: options.config.apiUrl },
     });
     this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger);
-    this.respond = new InteractionResponder(this.client.rest);
+    this.callbacks = new CallbackPost(options.config.apiUrl);
+    this.respond = new InteractionResponder(this.client.rest, this.callbacks);
     // Without an error listener, an error event would crash the process.
     this.client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));
     // discord.js reconnects on its own after ordinary drops; ShardDisconnect means it gave up
@@ -127,6 +130,7 @@ export class DiscordAdapter {
 
   async stop(): Promise<void> {
     await this.client.destroy();
+    this.callbacks.close();
   }
 
   /** Connected, or reconnecting on its own. */

@@ -6,6 +6,7 @@ import {
   type REST,
   Routes,
 } from "discord.js";
+import type { CallbackPost } from "./callback-post.ts";
 import type { DiscordMessage } from "./messages.ts";
 
 /** What an interaction response needs of the interaction: the payload's ids, nothing cached. */
@@ -31,23 +32,26 @@ function wireMessage(message: DiscordMessage): { body: APIInteractionResponseCal
 }
 
 /**
- * Interaction responses through the client's REST, from the JSON the bot already built. discord.js's
- * `interaction.reply()` sends the same request but first re-resolves every option through a
- * MessagePayload, whose getters call `require()` on each use: measured under load, that was about a
- * tenth of the bot's CPU. The REST client is the same, so its retries and 429 handling still apply
- * (the initial callback is not held to the global rate limit; webhook edits are).
+ * Interaction responses from the JSON the bot already built. discord.js's `interaction.reply()`
+ * sends the same request but first re-resolves every option through a MessagePayload, whose
+ * getters call `require()` on each use (about a tenth of the bot's CPU under load). The initial
+ * response goes through `direct` when given (see CallbackPost), else, and whenever that did not
+ * get a 2xx, through the client's REST with its retries and 429 handling; deferrals and webhook
+ * edits always do (the edits are held to the global rate limit there).
  */
 export class InteractionResponder {
-  constructor(private readonly rest: REST) {}
+  constructor(
+    private readonly rest: REST,
+    private readonly direct?: CallbackPost,
+  ) {}
 
   /** The initial response: the message itself. */
   async reply(interaction: Answerable, message: DiscordMessage): Promise<void> {
     const { body, files } = wireMessage(message);
-    await this.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
-      body: { type: InteractionResponseType.ChannelMessageWithSource, data: body },
-      ...(files ? { files } : {}),
-      auth: false,
-    });
+    const route = Routes.interactionCallback(interaction.id, interaction.token);
+    const callback = { type: InteractionResponseType.ChannelMessageWithSource, data: body };
+    if (!files && this.direct && (await this.direct.post(route, JSON.stringify(callback)))) return;
+    await this.rest.post(route, { body: callback, ...(files ? { files } : {}), auth: false });
   }
 
   /** The initial response when the answer is slow: "thinking…", ephemeral unless `visible`. */
