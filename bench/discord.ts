@@ -248,7 +248,7 @@ try {
     lines.push(
       `  round ${round + 1} (${order[0]} first): bare ${perSecond(bareRound.result).toFixed(0).padStart(5)}/s, ` +
         `bot ${perSecond(botRound.result).toFixed(0).padStart(5)}/s, bot/bare ${ratio.toFixed(2)}; ` +
-        `generator CPU ${(bareRound.result.cpuShare * 100).toFixed(0)}% / ${(botRound.result.cpuShare * 100).toFixed(0)}% of a core`,
+        `generator CPU ${(bareRound.result.cpuShare * 100).toFixed(0)}% (bare) / ${(botRound.result.cpuShare * 100).toFixed(0)}% (bot) of a core`,
     );
   }
   const peak = { bot: bot.peakRssMiB(), bare: bare.peakRssMiB() };
