@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
+import type { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
 import { makeCore } from "../helpers.ts";
+import { startAdapterOn } from "./discord-adapter-fixture.ts";
 import {
-  APP_ID,
   type CallbackBody,
   chatInput,
   discordErrors,
@@ -20,19 +20,7 @@ beforeAll(async () => {
   await fake.start();
   const { core, store } = await makeCore();
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  adapter = new DiscordAdapter({
-    core,
-    store,
-    logger,
-    config: {
-      token: "fake-token",
-      applicationId: APP_ID,
-      guildId: undefined,
-      apiUrl: fake.apiUrl,
-      registerOnStart: false,
-    },
-  });
-  await adapter.start();
+  adapter = await startAdapterOn(fake, { core, store, logger: logger });
 });
 
 afterAll(async () => {

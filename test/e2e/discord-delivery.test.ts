@@ -2,14 +2,14 @@ import { RESTEvents } from "discord.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply } from "../../src/core/reply.ts";
-import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
+import type { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
 import type { DiscordDelivery } from "../../src/platforms/discord/discord-delivery.ts";
 import { DeliveryError, type OutgoingPost } from "../../src/schedule/delivery.ts";
 import { makeCore } from "../helpers.ts";
+import { startAdapterOn } from "./discord-adapter-fixture.ts";
 import { discordViolations } from "./discord-limits.ts";
 import {
   ALICE,
-  APP_ID,
   BOB,
   DM_CHANNEL_ID,
   discordErrors,
@@ -29,19 +29,7 @@ beforeAll(async () => {
   await fake.start();
   const { core, store } = await makeCore();
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  adapter = new DiscordAdapter({
-    core,
-    store,
-    logger,
-    config: {
-      token: "fake-token",
-      applicationId: APP_ID,
-      guildId: undefined,
-      apiUrl: fake.apiUrl,
-      registerOnStart: false,
-    },
-  });
-  await adapter.start();
+  adapter = await startAdapterOn(fake, { core, store, logger: logger });
   delivery = adapter.delivery;
   adapter.client.rest.on(RESTEvents.RateLimited, () => rateLimited++);
 });

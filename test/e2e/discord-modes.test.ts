@@ -8,6 +8,7 @@ import { repositories } from "../../src/repositories.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import { modeFixture } from "../discord-mode-fixture.ts";
 import { fixedNow, makeCore, shippedRoadmaps } from "../helpers.ts";
+import { startAdapterOn } from "./discord-adapter-fixture.ts";
 import { APP_ID, type CallbackBody, chatInput, FakeDiscord, GUILD_ID, type OptionInput } from "./fake-discord.ts";
 
 const fake = new FakeDiscord();
@@ -25,19 +26,7 @@ beforeAll(async () => {
     clock: () => fixedNow,
     commands: [fixture],
   });
-  adapter = new DiscordAdapter({
-    core,
-    store,
-    logger: pino({ level: "silent" }),
-    config: {
-      token: "fake-token",
-      applicationId: APP_ID,
-      guildId: undefined,
-      apiUrl: fake.apiUrl,
-      registerOnStart: false,
-    },
-  });
-  await adapter.start();
+  adapter = await startAdapterOn(fake, { core, store, logger: pino({ level: "silent" }) });
 });
 
 afterAll(async () => {
