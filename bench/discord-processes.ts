@@ -1,38 +1,17 @@
 /**
  * The two clients bench/discord.ts compares, each a plain `node` process of its own: the bot as
- * users run it (`roadmap-bot start`, compiled dist/, only Discord configured) and a bare
+ * users run it (`roadmap-bot start`, the bundle in dist/, only Discord configured) and a bare
  * discord.js client that replies a constant. Neither runs through a TypeScript loader, so their
  * memory and CPU are what production would see.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { bareReply } from "./discord-expect.ts";
 
+export { ensureBuilt } from "./ensure-built.ts";
+
 const root = path.resolve(import.meta.dirname, "..");
-
-/** The newest modification time of a .ts file under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".ts"))
-      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** The bin runs dist/: rebuilt when a src/ file is newer than the last build (tsc rewrites every output). */
-export function ensureBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(path.join(root, "dist", "cli.js")).mtimeMs;
-  } catch {}
-  if (built >= newestSource(path.join(root, "src"))) return;
-  console.error("dist/ is older than src/: building");
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("npm run build failed");
-}
 
 /**
  * The bare client: discord.js with the bot's intents (none: interactions need none), replying the

@@ -8,6 +8,7 @@ import { commands, commandWords } from "./core/commands/index.ts";
 import { defaultRoadmapId } from "./core/core.ts";
 import type { Logger } from "./core/logger.ts";
 import { type App, createApp, startBot } from "./main.ts";
+import { installPath } from "./paths.ts";
 import { renderText } from "./platforms/console/render-text.ts";
 import { StoreError } from "./store/store.ts";
 
@@ -209,7 +210,7 @@ async function lintContent(target: string): Promise<number> {
 async function run(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (args.version) {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync(installPath("package.json"), "utf8")) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }

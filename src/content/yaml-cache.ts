@@ -1,15 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { installPath } from "../paths.ts";
 
 /**
  * Where parsed roadmap files are kept: node_modules/.cache (the usual home of tool caches) of this
  * installation, so a reinstall of the dependencies, the YAML parser among them, starts it afresh.
  */
-export const defaultYamlCacheDir = fileURLToPath(
-  new URL("../../node_modules/.cache/roadmap-bot/yaml/", import.meta.url),
-);
+export const defaultYamlCacheDir = installPath("node_modules/.cache/roadmap-bot/yaml/");
 
 /** Entries kept; the oldest go when there are more (tests and edits leave one per version of a file). */
 const maxEntries = 32;

@@ -1,4 +1,10 @@
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+// Made on first use: building a Segmenter loads ICU's break rules (some 7 ms), which a one-shot
+// `ask` that truncates nothing should not pay at start-up.
+let graphemes: Intl.Segmenter | undefined;
+const segmenter = (): Intl.Segmenter => {
+  graphemes ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  return graphemes;
+};
 
 /**
  * Cuts text to at most `max` UTF-16 units (the unit chat limits count), ending with "…" when cut.
@@ -7,7 +13,7 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   let kept = "";
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of segmenter().segment(text)) {
     if (kept.length + segment.length > max - 1) break;
     kept += segment;
   }

@@ -1,4 +1,6 @@
-import KeyvPostgres from "@keyv/postgres";
+// Named, not the default export: the bundle (scripts/build.js) loads external packages with
+// require(), where @keyv/postgres's default export is its whole module object.
+import { KeyvPostgres } from "@keyv/postgres";
 import Keyv from "keyv";
 // @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; PgDriver below types what is used.
 import pgModule from "pg";

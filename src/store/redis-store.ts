@@ -1,4 +1,5 @@
-import KeyvRedis from "@keyv/redis";
+import { createRequire } from "node:module";
+import type KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { Logger } from "../core/logger.ts";
 import { bounded } from "./bounded.ts";
@@ -15,7 +16,10 @@ const redisConnectMs = 3_000;
 export async function openRedis(url: string, logger: Logger, options: KeyvStoreOptions): Promise<RedisStore> {
   // No `connectionTimeout` for keyv: its timer is never cleared, so every process (a one-shot
   // `ask` too) lived 3 s past its work. The first connect is bounded here instead.
-  const redis = new KeyvRedis(
+  // Required, as the bundle (scripts/build.js) loads every external package: its CommonJS build
+  // exports the class as `default` only, which an import's interop would not find there.
+  const { default: KeyvRedisDriver } = createRequire(import.meta.url)("@keyv/redis") as typeof import("@keyv/redis");
+  const redis = new KeyvRedisDriver(
     {
       url,
       socket: {

@@ -7,8 +7,13 @@ import { quote, UserError } from "../errors.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { levelLabel } from "../views.ts";
 
-const numberFormat = new Intl.NumberFormat("en-US");
-export const pts = (points: number): string => `${numberFormat.format(points)} pts`;
+// Made on first use, like text.ts's segmenter: commands are imported together at start-up.
+let numbers: Intl.NumberFormat | undefined;
+const count = (value: number): string => {
+  numbers ??= new Intl.NumberFormat("en-US");
+  return numbers.format(value);
+};
+export const pts = (points: number): string => `${count(points)} pts`;
 
 const periodTitle: Record<PeriodKind, string> = { week: "This week", month: "This month", all: "All time" };
 
@@ -72,7 +77,7 @@ export function boardBlocks(board: Leaderboard, title: string): Block[] {
     },
     {
       type: "context",
-      text: `${numberFormat.format(board.members)} ${board.members === 1 ? "person" : "people"} · ${pts(board.total)} in total · times in ${board.zone}`,
+      text: `${count(board.members)} ${board.members === 1 ? "person" : "people"} · ${pts(board.total)} in total · times in ${board.zone}`,
     },
   ];
 }
@@ -87,8 +92,7 @@ function myLine(context: CommandContext, board: Leaderboard): Block[] {
       },
     ];
   if (board.top.some((line) => line.me)) return [];
-  if (board.mine)
-    return [{ type: "text", text: `You: #${numberFormat.format(board.mine.rank)} · ${pts(board.mine.points)}` }];
+  if (board.mine) return [{ type: "text", text: `You: #${count(board.mine.rank)} · ${pts(board.mine.points)}` }];
   return [
     {
       type: "context",

@@ -1,7 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { type Shard, ShardingManager } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
 import { Gauge } from "prom-client";
@@ -10,6 +9,7 @@ import type { ShardCount } from "../../cli-args.ts";
 import { type Config, ConfigError, type DiscordConfig } from "../../config.ts";
 import { createLogger } from "../../logging.ts";
 import { startBot } from "../../main.ts";
+import { installPath } from "../../paths.ts";
 
 /**
  * `roadmap-bot start --shards auto|N`: this process becomes discord.js's ShardingManager. Each shard
@@ -19,8 +19,8 @@ import { startBot } from "../../main.ts";
  * ROADMAP_PLATFORMS) and serves PORT: /healthz and /readyz answer for every shard.
  */
 
-/** The CLI every shard runs; the same path from src/ (a loader) and from dist/. */
-export const cliFile = fileURLToPath(new URL("../../../bin/roadmap-bot.js", import.meta.url));
+/** The CLI every shard runs, whether this runs from src/ (a loader) or from the bundle. */
+export const cliFile = installPath("bin/roadmap-bot.js");
 
 /** Discord allows one IDENTIFY per 5 s in each of max_concurrency buckets (shard id % max_concurrency). */
 const identifyIntervalMs = 5_000;

@@ -1,0 +1,44 @@
+// `npm run build` (and `npm ci`, through prepare): bundles the CLI into dist/roadmap-bot.cjs.
+//
+// One file because a one-shot `roadmap-bot ask` spent most of its time finding, reading and
+// compiling some 180 modules (our own and zod's) before answering; bundled, and run through V8's
+// code cache by bin/roadmap-bot.js, it starts several times sooner. CommonJS because that code
+// cache (vm.Script's cachedData) exists for scripts only on Node 20. Types are not checked here:
+// `npm run check` (part of `npm test`) runs tsc.
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+
+const root = new URL("../", import.meta.url);
+const { dependencies } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+
+// Bundled in: what every command runs (config, content, the default SQLite store). Every other
+// dependency (platform SDKs, other store drivers, metrics, the logger, the scheduler's cron) is
+// loaded from node_modules by the code that needs it, only when the configuration asks for it;
+// sqlite3 is a native addon and cannot be bundled.
+const bundled = new Set(["zod", "keyv", "@keyv/sqlite", "fastest-levenshtein"]);
+const external = [...Object.keys(dependencies).filter((name) => !bundled.has(name)), "sqlite3"];
+
+await build({
+  absWorkingDir: new URL(".", root).pathname,
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/roadmap-bot.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  external,
+  // Every import() becomes a require(): the bundle runs as a vm.Script, whose import() needs a
+  // loader callback that Node 20 offers only as an experimental feature, with a warning.
+  supported: { "dynamic-import": false },
+  // src/paths.ts finds the installation from import.meta.url, which a CommonJS bundle lacks: it
+  // becomes the bundle's own URL, one level below the root as src/paths.ts is.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // Stack traces map back to src/ with `node --enable-source-maps`.
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: "warning",
+});
