@@ -32,6 +32,9 @@
  * the rest wait in the generator and their wait counts in the latency, which is why p50/p99 are
  * large under overload and "p99 at bot" (from send to answer) is printed as well.
  *
+ * The bots start with the Node flags of the Slack Deployment's pods (deploy/k8s/deployment.yaml's
+ * args; today --single-threaded-gc), read from that file, so a change there is measured here.
+ *
  * Each configuration starts from a flushed database with every person's seeded progress, on
  * freshly started bots. Every answer must be a 200 with the words its command answers with (a
  * command acknowledged empty after 2 s must bring them through its response_url; those are
@@ -63,6 +66,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createClient } from "@keyv/redis";
+import { parse } from "yaml";
+import { z } from "zod";
 import { loadConfig } from "../src/config.ts";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
@@ -126,7 +131,29 @@ const contentDir = path.join(root, "content");
 const ticksPerSecond = 100;
 const cores = availableParallelism(); // USER_HZ, /proc's unit for CPU times on Linux
 
-/** One `roadmap-bot start` in Slack HTTP mode on a port of its own, as test/e2e/replicas.test.ts starts them. */
+/**
+ * The Node flags the Slack Deployment starts each replica with (deploy/k8s/deployment.yaml's
+ * container args before the bin), so the bots here run as the replicas they stand for.
+ */
+function deployedNodeFlags(): string[] {
+  const manifest = z
+    .object({
+      spec: z.object({
+        template: z.object({
+          spec: z.object({ containers: z.array(z.object({ args: z.array(z.string()).default([]) })).min(1) }),
+        }),
+      }),
+    })
+    .parse(parse(readFileSync(path.join(root, "deploy", "k8s", "deployment.yaml"), "utf8")));
+  const args = manifest.spec.template.spec.containers[0]?.args ?? [];
+  return args.filter((arg) => arg.startsWith("--"));
+}
+const nodeFlags = deployedNodeFlags();
+
+/**
+ * One `roadmap-bot start` in Slack HTTP mode on a port of its own, as test/e2e/replicas.test.ts
+ * starts them, with the deployment's Node flags.
+ */
 class Bot {
   readonly child: ChildProcessWithoutNullStreams;
   readonly port: Promise<number>;
@@ -136,7 +163,7 @@ class Bot {
   errorLines: string[] = [];
 
   constructor(fake: FakeSlack) {
-    this.child = spawn(process.execPath, [bin, "start"], {
+    this.child = spawn(process.execPath, [...nodeFlags, bin, "start"], {
       env: {
         PATH: process.env.PATH ?? "",
         SLACK_BOT_TOKEN: "xoxb-replicas-bench",
@@ -586,6 +613,9 @@ function printTables(rate: number, probe: LoadResult, runs: Measured[], calibrat
   console.log(
     `roadmap-bot replicas bench: signed /roadmap ${mix === "full" ? "mix (stage 17, topic, next, done, undo, leaderboard, progress)" : "reads only (stage 17, topic, next, leaderboard, progress)"} ` +
       `for ${users} people over loopback HTTP, Redis db 9, client-side round-robin, at most ${connections} in flight per bot`,
+  );
+  console.log(
+    `each bot: node ${[...nodeFlags, "bin/roadmap-bot.js", "start"].join(" ")} (Node flags as deploy/k8s/deployment.yaml runs replicas)`,
   );
   console.log(
     `open loop at ${rate} req/s = ${overload}x the ${probe.throughput.toFixed(0)} req/s one bot served in a ` +

@@ -37,6 +37,7 @@ const quantities = z.object({ cpu: z.union([z.string(), z.number()]), memory: z.
 const container = z.object({
   name,
   image: z.string().min(1),
+  args: z.array(z.string()).optional(),
   ports: z.array(z.object({ name: z.string().optional(), containerPort: z.number().int() })).min(1),
   env: z.array(z.object({ name, value: z.string().optional() })).default([]),
   envFrom: z
@@ -333,6 +334,14 @@ describe("deploy/k8s", () => {
     expect(isContainerPort(slack, c.livenessProbe.httpGet.port)).toBe(true);
     expect(isContainerPort(slack, c.readinessProbe.httpGet.port)).toBe(true);
     expect(selects(slack.spec.selector.matchLabels, podLabels(slack))).toBe(true);
+  });
+
+  it("GIVEN the Slack Deployment THEN its pods run the image's command with single-threaded GC, the flag bench/replicas.ts measures", () => {
+    const cmd = z.array(z.string()).parse(JSON.parse(final("CMD").at(-1)?.args ?? "[]"));
+    const args = containerOf(slack).args ?? [];
+    expect(args).toContain("--single-threaded-gc");
+    // Only Node flags are added: what runs is still the image's own command.
+    expect(args.filter((arg) => !arg.startsWith("--"))).toEqual(cmd);
   });
 
   it("GIVEN the Discord gateway Deployment THEN it runs exactly one replica of Discord only, with Recreate and the same probes", () => {
