@@ -15,7 +15,7 @@ const { dependencies } = JSON.parse(readFileSync(new URL("package.json", root), 
 // dependency (platform SDKs, other store drivers, metrics, the logger, the scheduler's cron) is
 // loaded from node_modules by the code that needs it, only when the configuration asks for it;
 // sqlite3 is a native addon and cannot be bundled.
-const bundled = new Set(["zod", "keyv", "@keyv/sqlite", "fastest-levenshtein"]);
+const bundled = new Set(["zod", "keyv", "@keyv/sqlite", "fastest-levenshtein", "ts-fsrs"]);
 const external = [...Object.keys(dependencies).filter((name) => !bundled.has(name)), "sqlite3"];
 
 await build({

@@ -6,6 +6,7 @@ import { PersonalData } from "./progress/personal-data.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
+import { ReviewRepository } from "./review/review-repository.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
 import type { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
@@ -21,8 +22,9 @@ export function repositories(
   store: Store,
   logger: Logger,
   defaultZone: string,
-): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData"> {
+): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData" | "reviews"> {
   const progress = new ProgressRepository(store, logger);
+  const reviews = new ReviewRepository(store, logger);
   const schedule = scheduleContext(store, logger, defaultZone);
   const standings = new Standings({
     progress,
@@ -31,9 +33,10 @@ export function repositories(
     boards: isRedisStore(store) ? new RedisBoards(store) : new BoardRepository(store, logger),
     teams: schedule.teams,
     subscriptions: schedule.subscriptions,
+    reviews,
     defaultZone,
     logger,
   });
-  const personalData = new PersonalData({ store, progress, standings, subscriptions: schedule.subscriptions });
-  return { progress, schedule, standings, personalData };
+  const personalData = new PersonalData({ store, progress, standings, subscriptions: schedule.subscriptions, reviews });
+  return { progress, schedule, standings, personalData, reviews };
 }

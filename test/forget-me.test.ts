@@ -215,7 +215,7 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             if (store.kind !== "redis") expect(ours(before)).toEqual(before);
             const traces = entriesMentioning(before, needles).map((entry) => bare(entry.key).split(":")[0]);
             // The history left every kind of trace: otherwise the scan after proves little.
-            const kinds = ["person", "posted", "progress", "subscription-state", "subscriptions"];
+            const kinds = ["person", "posted", "progress", "review", "subscription-state", "subscriptions"];
             expect(new Set(traces)).toEqual(new Set(variant.hidden ? kinds : [...kinds, memberKind(store)]));
             const places = Object.keys((await w.wired.standings.people.get(zed))?.places ?? {}).length;
             expect(places).toBe(boardsListing(before, zed.userId).size);
@@ -332,7 +332,15 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             const { points, ...board } = place;
             expect(profile?.places[boardId(board)]?.points).toBe(points);
           }
-          const everyKind = [memberKind(store), "person", "posted", "progress", "subscription-state", "subscriptions"];
+          const everyKind = [
+            memberKind(store),
+            "person",
+            "posted",
+            "progress",
+            "review",
+            "subscription-state",
+            "subscriptions",
+          ];
           expect(accountFor(entriesMentioning(await scanStore(store), needles), first, zed)).toEqual(everyKind);
           expect(first.reminderLog.length).toBeGreaterThanOrEqual(10);
 
@@ -356,6 +364,7 @@ interface Export {
   person: { platform: string; userId: string };
   profile: { name: string | null; visibility: string; teams: string[]; channels: unknown[]; firstSeen: string } | null;
   progress: Record<string, Record<string, unknown>>;
+  reviews: Record<string, unknown>;
   leaderboards: (BoardRef & { points: number })[];
   reminder: (Record<string, unknown> & { id: string; state?: unknown }) | null;
   dailyTopicsYouSetUp: { id: string }[];
@@ -395,6 +404,8 @@ function accountFor(entries: readonly RawEntry[], data: Export, who: Who): strin
     const value = storedValue(entry) as Record<string, unknown>;
     if (kind === "progress") {
       expect(data.progress[parts[0] as string], key).toEqual(value.topics);
+    } else if (kind === "review") {
+      expect(data.reviews[parts[0] as string], key).toEqual(value);
     } else if (kind === "person") {
       expect(data.profile, key).toMatchObject({
         name: value.name,

@@ -39,6 +39,8 @@ const lookingCommands = [
   "daily status",
   "daily preview",
   "privacy status",
+  "review",
+  "review status",
   "privacy",
   "remind status",
   "team",

@@ -3,6 +3,7 @@ import type { Person } from "../progress/model.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { ReviewRepository } from "../review/review-repository.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { RoadmapLookup } from "./lookup.ts";
@@ -32,6 +33,8 @@ export interface ModeOption {
   name: string;
   description: string;
   example: string;
+  /** What a platform may suggest while it is typed (Discord's autocomplete). */
+  autocomplete?: "topic";
 }
 
 /**
@@ -78,6 +81,8 @@ export interface CommandContext {
   standings: Standings;
   /** Export and forget-me. */
   personalData: PersonalData;
+  /** Review cards of done topics: kept in step by marks, answered by `review`. */
+  reviews: ReviewRepository;
   /**
    * Stores who the person is (their name, and the team and channel whose boards they join) before
    * a command writes something about them. Only such commands call it: looking writes nothing.

@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { ReviewRepository } from "../review/review-repository.ts";
 import { StoreError } from "../store/store.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
@@ -22,6 +23,8 @@ export interface CoreDeps {
   standings: Standings;
   /** Export and forget-me. */
   personalData: PersonalData;
+  /** Spaced review of done topics. */
+  reviews: ReviewRepository;
   logger: Logger;
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
@@ -68,6 +71,8 @@ const buttonCommands = new Set([
   "start",
   "skip",
   "undo",
+  // Answers a review of whoever clicks; a stale or repeated click changes nothing.
+  "review",
   "progress",
   "streak",
   "leaderboard",
@@ -167,6 +172,7 @@ export class Core {
         schedule: this.deps.schedule,
         standings: this.deps.standings,
         personalData: this.deps.personalData,
+        reviews: this.deps.reviews,
         // A command that writes about the person puts them on the boards of this team and
         // channel, under the name they have now; one that only looks leaves no trace.
         recordPerson: () => this.deps.standings.noteActivity(request.who, this.roadmaps, now),

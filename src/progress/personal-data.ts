@@ -1,5 +1,7 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Who } from "../core/command.ts";
+import { deckDocument } from "../review/deck.ts";
+import type { ReviewRepository } from "../review/review-repository.ts";
 import { reminderId, type Subscription } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import { keys } from "../store/keys.ts";
@@ -14,6 +16,7 @@ export interface PersonalDataDeps {
   progress: ProgressRepository;
   standings: Standings;
   subscriptions: SubscriptionRepository;
+  reviews: ReviewRepository;
 }
 
 const dayMs = 86_400_000;
@@ -33,6 +36,13 @@ export class PersonalData {
     const ids = roadmapIds(roadmaps, profile?.roadmaps ?? []);
     const loaded = await Promise.all(ids.map((id) => this.deps.progress.load({ id }, who)));
     const progress = Object.fromEntries(ids.map((id, index) => [id, records(loaded[index] ?? emptyProgress)]));
+    const decks = await Promise.all(ids.map((id) => this.deps.reviews.load(id, who)));
+    const reviews = Object.fromEntries(
+      ids.flatMap((id, index) => {
+        const deck = decks[index];
+        return deck && (deck.cards.size > 0 || deck.log.length > 0) ? [[id, deckDocument(deck)]] : [];
+      }),
+    );
     const id = reminderId(who.platform, who.userId);
     const reminder = await subscriptions.get(id);
     // `remind off` keeps the state (turning it on again continues from it): it is theirs until forget-me.
@@ -58,6 +68,7 @@ export class PersonalData {
           }
         : null,
       progress,
+      reviews,
       streak,
       leaderboards: profile ? standings.placesOf(profile).map(({ board, points }) => ({ ...board, points })) : [],
       reminder: reminder ? { ...reminder, state } : null,
@@ -83,7 +94,7 @@ export class PersonalData {
 
   /**
    * Deletes every key about the person: board places (the boards' totals drop with them), progress
-   * on every roadmap, the profile, the reminder with its state and daily ledger, and their name
+   * and review cards on every roadmap, the profile, the reminder with its state and daily ledger, and their name
    * on channel subscriptions they set up (the channels keep their daily topic). The reminder's
    * keys go first; the boards, progress and profile last, in one write: until that lands the
    * profile still lists everything, so a forget-me cut short by a crash can simply be run again.
@@ -106,6 +117,7 @@ export class PersonalData {
       }
       const unit = standings.people.unit();
       await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who, unit)));
+      await Promise.all(ids.map((roadmapId) => this.deps.reviews.delete(roadmapId, who, unit)));
       await standings.people.delete(who, unit);
       await standings.leaveAll(who, profile ?? newProfile(now), unit);
       return { roadmaps: studied, boards };

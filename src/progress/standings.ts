@@ -1,6 +1,7 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Who } from "../core/command.ts";
 import type { Logger } from "../core/logger.ts";
+import type { ReviewRepository } from "../review/review-repository.ts";
 import { reminderId } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { BoardRef } from "../store/keys.ts";
@@ -22,6 +23,8 @@ export interface StandingsDeps {
   boards: Boards;
   teams: TeamSettingsRepository;
   subscriptions: SubscriptionRepository;
+  /** Answered reviews count as study days for the streak. */
+  reviews: ReviewRepository;
   defaultZone: string;
   logger: Logger;
 }
@@ -62,10 +65,12 @@ type Scope = { teamId: string; channelId?: string };
 export class Standings {
   readonly people: PeopleRepository;
   readonly boards: Boards;
+  readonly reviews: ReviewRepository;
 
   constructor(private readonly deps: StandingsDeps) {
     this.people = deps.people;
     this.boards = deps.boards;
+    this.reviews = deps.reviews;
   }
 
   /**
@@ -198,11 +203,18 @@ export class Standings {
     };
   }
 
-  /** Days in a row with a topic marked done, in the person's zone (their reminder's, else the team's). */
+  /**
+   * Days in a row with a topic marked done or a review answered, in the person's zone (their
+   * reminder's, else the team's).
+   */
   async streak(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<Streak & { zone: string }> {
-    const zone = await this.personalZone(who);
-    const progress = await Promise.all(roadmaps.map((roadmap) => this.deps.progress.load(roadmap, who)));
-    return { ...streakOf(progress, zone, now), zone };
+    const [zone, progress, decks] = await Promise.all([
+      this.personalZone(who),
+      Promise.all(roadmaps.map((roadmap) => this.deps.progress.load(roadmap, who))),
+      Promise.all(roadmaps.map((roadmap) => this.deps.reviews.load(roadmap.id, who))),
+    ]);
+    const reviewed = decks.flatMap((deck) => deck.log.map((entry) => Date.parse(entry.at)));
+    return { ...streakOf(progress, zone, now, reviewed), zone };
   }
 
   async personalZone(who: Who): Promise<string> {

@@ -31,12 +31,17 @@ export interface Streak {
 
 /**
  * Days with at least one topic marked done, from the dates the topics were marked, across every
- * roadmap. A topic counts on the day it was last marked done; undoing it takes that day back.
- * Derived from progress alone, so a streak is exact whenever progress is, and forgetting the
- * progress forgets the streak.
+ * roadmap, or with a review answered (`reviewed`, the answers' instants). A topic counts on the
+ * day it was last marked done; undoing it takes that day back. Derived from what is stored about
+ * the person alone, so a streak is exact whenever that is, and forgetting them forgets the streak.
  */
-export function streakOf(progress: UserProgress | readonly UserProgress[], zone: string, now: Date): Streak {
-  const days = new Set<string>();
+export function streakOf(
+  progress: UserProgress | readonly UserProgress[],
+  zone: string,
+  now: Date,
+  reviewed: readonly number[] = [],
+): Streak {
+  const days = new Set<string>(reviewed.map((instant) => studyDay(instant, zone)));
   for (const one of Array.isArray(progress) ? progress : [progress]) {
     for (const record of (one as UserProgress).topics.values()) {
       if (record.status === "done") days.add(studyDay(Date.parse(record.since), zone));

@@ -118,13 +118,17 @@ export function channelPostReply(
   );
 }
 
-/** A person's reminder: their own next topic, and their streak when today still needs a study. */
+/**
+ * A person's reminder: their own next topic, the reviews due (with a button to start), and their
+ * streak when today still needs a study.
+ */
 export function reminderReply(
   lookup: RoadmapLookup,
   topic: Topic | undefined,
   streak: Streak,
   slot: { catchUp: boolean; at: number },
   zone: string,
+  reviewsDue = 0,
 ): Reply {
   const late = slot.catchUp ? [catchUpNote(slot.at, zone)] : [];
   const streakLine: Block[] =
@@ -132,7 +136,20 @@ export function reminderReply(
       ? [
           {
             type: "text",
-            text: `You are on a ${streak.current}-day streak and have not studied today yet: mark a topic done to keep it going.`,
+            text: `You are on a ${streak.current}-day streak and have not studied today yet: mark a topic done or answer a review to keep it going.`,
+          },
+        ]
+      : [];
+  const reviewLine: Block[] =
+    reviewsDue > 0
+      ? [
+          {
+            type: "text",
+            text: `${reviewsDue === 1 ? "1 review is" : `${reviewsDue} reviews are`} due: a minute each, and what you learned stays learned.`,
+          },
+          {
+            type: "actions",
+            buttons: [{ label: `Review (${reviewsDue})`, command: lookup.command("review"), style: "primary" }],
           },
         ]
       : [];
@@ -140,6 +157,8 @@ export function reminderReply(
     return reply(
       [
         { type: "header", text: "Study reminder" },
+        ...streakLine,
+        ...reviewLine,
         { type: "text", text: `You have done every topic of ${lookup.roadmap.title}. Nothing left to study!` },
         { type: "context", text: `Turn these reminders off with \`${lookup.command("remind off")}\`.` },
       ],
@@ -150,6 +169,7 @@ export function reminderReply(
     [
       { type: "header", text: `Study reminder: ${topic.title}` },
       ...streakLine,
+      ...reviewLine,
       { type: "text", text: topic.description },
       { type: "fields", fields: [{ label: "Level", value: levelLabel[topic.level] }] },
       { type: "actions", buttons: topicButtons(lookup, topic) },

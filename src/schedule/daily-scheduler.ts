@@ -6,6 +6,7 @@ import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
 import { streakOf } from "../progress/streak.ts";
 import { nextTopic } from "../progress/summary.ts";
+import { isDue, reviewQueue } from "../review/queue.ts";
 import { afterPost, channelPostReply, pausedNotice, planChannelPost, reminderReply } from "./daily-posts.ts";
 import type { Delivery, OutgoingPost } from "./delivery.ts";
 import { scheduleOf } from "./describe.ts";
@@ -108,13 +109,21 @@ export class DailyScheduler {
     if (subscription.kind === "reminder") {
       if (!subscription.userId) throw new Error("a reminder without a person");
       const person = { platform: subscription.platform, userId: subscription.userId };
-      const progress = await this.deps.progress.load(lookup.roadmap, person);
+      const [progress, deck] = await Promise.all([
+        this.deps.progress.load(lookup.roadmap, person),
+        this.deps.standings.reviews.load(lookup.roadmap.id, person),
+      ]);
+      const reviewed = deck.log.map((entry) => Date.parse(entry.at));
+      const reviewsDue = reviewQueue(lookup.roadmap, progress, deck, subscription.zone, now).filter((review) =>
+        isDue(review, now),
+      ).length;
       const message = reminderReply(
         lookup,
         nextTopic(progress, lookup.roadmap),
-        streakOf(progress, subscription.zone, now),
+        streakOf(progress, subscription.zone, now, reviewed),
         slot,
         subscription.zone,
+        reviewsDue,
       );
       const ref = await delivery.sendDirect(
         { ...(subscription.teamId ? { teamId: subscription.teamId } : {}), userId: person.userId },

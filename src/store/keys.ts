@@ -31,6 +31,9 @@ export function parseBoardId(id: string): BoardRef | undefined {
 export const keys = {
   progress: (roadmapId: string, person: Person): string =>
     `progress:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
+  /** A person's review cards and answers on one roadmap. */
+  review: (roadmapId: string, person: Person): string =>
+    `review:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,

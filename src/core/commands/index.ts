@@ -9,6 +9,7 @@ import next from "./next.ts";
 import privacy from "./privacy.ts";
 import progress from "./progress.ts";
 import remind from "./remind.ts";
+import review from "./review.ts";
 import search from "./search.ts";
 import skip from "./skip.ts";
 import stage from "./stage.ts";
@@ -31,6 +32,7 @@ export const commands: readonly Command[] = [
   start,
   skip,
   undo,
+  review,
   progress,
   streak,
   leaderboard,

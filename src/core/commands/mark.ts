@@ -13,9 +13,12 @@ export async function markTopic(context: CommandContext, status: TopicStatus | n
   const topic = lookup.topic(arg, context.commandName);
   const before = (await progress.load(roadmap, who)).topics.get(topic.id);
   if ((before?.status ?? null) !== status) await context.recordPerson();
-  const change = await standings.change(who, roadmap, now, (unit) =>
-    progress.applyStatus(roadmap, who, topic.id, status, now, unit),
-  );
+  // The review card follows the status in the same unit: both land together or neither does.
+  const change = await standings.change(who, roadmap, now, async (unit) => {
+    const applied = await progress.applyStatus(roadmap, who, topic.id, status, now, unit);
+    await context.reviews.follow(roadmap.id, who, topic.id, applied, now, unit);
+    return applied;
+  });
   const mine = change.progress;
   const overall = countDone(mine, roadmap.topics);
   const summary = `${overall.done}/${overall.total} done (${percent(overall.done, overall.total)}%)`;

@@ -31,7 +31,7 @@ export default {
       { type: "text", text: today },
       {
         type: "context",
-        text: `A day counts when you mark at least one topic done; days run 04:00 to 04:00 in ${streak.zone}.`,
+        text: `A day counts when you mark at least one topic done or answer a review; days run 04:00 to 04:00 in ${streak.zone}.`,
       },
     ]);
   },

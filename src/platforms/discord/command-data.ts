@@ -81,6 +81,7 @@ function modeGroup(command: Command, modes: readonly CommandMode[]) {
         description: truncate(modeOption.description, discordCommandLimits.description),
         required: false,
         max_length: modeOptionLength(mode),
+        ...(modeOption.autocomplete ? { autocomplete: true } : {}),
       })),
     })),
   };
