@@ -6,6 +6,7 @@ import { PersonalData } from "./progress/personal-data.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
+import { QuizRepository } from "./quiz/quiz-repository.ts";
 import { ReviewRepository } from "./review/review-repository.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
 import type { RedisStore } from "./store/redis-store.ts";
@@ -22,9 +23,10 @@ export function repositories(
   store: Store,
   logger: Logger,
   defaultZone: string,
-): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData" | "reviews"> {
+): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData" | "reviews" | "quizzes"> {
   const progress = new ProgressRepository(store, logger);
   const reviews = new ReviewRepository(store, logger);
+  const quizzes = new QuizRepository(store, logger);
   const schedule = scheduleContext(store, logger, defaultZone);
   const standings = new Standings({
     progress,
@@ -37,6 +39,13 @@ export function repositories(
     defaultZone,
     logger,
   });
-  const personalData = new PersonalData({ store, progress, standings, subscriptions: schedule.subscriptions, reviews });
-  return { progress, schedule, standings, personalData, reviews };
+  const personalData = new PersonalData({
+    store,
+    progress,
+    standings,
+    subscriptions: schedule.subscriptions,
+    reviews,
+    quizzes,
+  });
+  return { progress, schedule, standings, personalData, reviews, quizzes };
 }

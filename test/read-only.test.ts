@@ -41,6 +41,7 @@ const lookingCommands = [
   "privacy status",
   "review",
   "review status",
+  "quiz stats",
   "privacy",
   "remind status",
   "team",

@@ -3,6 +3,7 @@ import type { Person } from "../progress/model.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
@@ -83,6 +84,8 @@ export interface CommandContext {
   personalData: PersonalData;
   /** Review cards of done topics: kept in step by marks, answered by `review`. */
   reviews: ReviewRepository;
+  /** Each person's open quiz question and answers. */
+  quizzes: QuizRepository;
   /**
    * Stores who the person is (their name, and the team and channel whose boards they join) before
    * a command writes something about them. Only such commands call it: looking writes nothing.

@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { StoreError } from "../store/store.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
@@ -25,6 +26,8 @@ export interface CoreDeps {
   personalData: PersonalData;
   /** Spaced review of done topics. */
   reviews: ReviewRepository;
+  /** Quiz questions asked and answered. */
+  quizzes: QuizRepository;
   logger: Logger;
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
@@ -73,6 +76,8 @@ const buttonCommands = new Set([
   "undo",
   // Answers a review of whoever clicks; a stale or repeated click changes nothing.
   "review",
+  // Answers (or asks) a quiz question of whoever clicks; each question is answered once.
+  "quiz",
   "progress",
   "streak",
   "leaderboard",
@@ -173,6 +178,7 @@ export class Core {
         standings: this.deps.standings,
         personalData: this.deps.personalData,
         reviews: this.deps.reviews,
+        quizzes: this.deps.quizzes,
         // A command that writes about the person puts them on the boards of this team and
         // channel, under the name they have now; one that only looks leaves no trace.
         recordPerson: () => this.deps.standings.noteActivity(request.who, this.roadmaps, now),

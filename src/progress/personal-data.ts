@@ -1,5 +1,6 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Who } from "../core/command.ts";
+import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import { deckDocument } from "../review/deck.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { reminderId, type Subscription } from "../schedule/subscription.ts";
@@ -17,6 +18,7 @@ export interface PersonalDataDeps {
   standings: Standings;
   subscriptions: SubscriptionRepository;
   reviews: ReviewRepository;
+  quizzes: QuizRepository;
 }
 
 const dayMs = 86_400_000;
@@ -54,6 +56,7 @@ export class PersonalData {
         subscription.kind === "channel" && subscription.platform === who.platform && subscription.userId === who.userId,
     );
     const streak = await standings.streak(who, roadmaps, now);
+    const quizzes = await this.deps.quizzes.load(who);
     return {
       about: "Everything roadmap-bot stores about you. `forget-me` deletes all of it.",
       exportedAt: now.toISOString(),
@@ -69,6 +72,7 @@ export class PersonalData {
         : null,
       progress,
       reviews,
+      quizzes: quizzes.open || quizzes.answers.length > 0 ? quizzes : null,
       streak,
       leaderboards: profile ? standings.placesOf(profile).map(({ board, points }) => ({ ...board, points })) : [],
       reminder: reminder ? { ...reminder, state } : null,
@@ -94,7 +98,7 @@ export class PersonalData {
 
   /**
    * Deletes every key about the person: board places (the boards' totals drop with them), progress
-   * and review cards on every roadmap, the profile, the reminder with its state and daily ledger, and their name
+   * and review cards on every roadmap, quiz answers, the profile, the reminder with its state and daily ledger, and their name
    * on channel subscriptions they set up (the channels keep their daily topic). The reminder's
    * keys go first; the boards, progress and profile last, in one write: until that lands the
    * profile still lists everything, so a forget-me cut short by a crash can simply be run again.
@@ -118,6 +122,7 @@ export class PersonalData {
       const unit = standings.people.unit();
       await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who, unit)));
       await Promise.all(ids.map((roadmapId) => this.deps.reviews.delete(roadmapId, who, unit)));
+      await this.deps.quizzes.delete(who, unit);
       await standings.people.delete(who, unit);
       await standings.leaveAll(who, profile ?? newProfile(now), unit);
       return { roadmaps: studied, boards };

@@ -34,6 +34,8 @@ export const keys = {
   /** A person's review cards and answers on one roadmap. */
   review: (roadmapId: string, person: Person): string =>
     `review:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
+  /** A person's open quiz question and their quiz answers. */
+  quizzes: (person: Person): string => `quiz:${part(person.platform)}:${part(person.userId)}`,
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,

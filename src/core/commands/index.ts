@@ -8,6 +8,7 @@ import leaderboard from "./leaderboard.ts";
 import next from "./next.ts";
 import privacy from "./privacy.ts";
 import progress from "./progress.ts";
+import quiz from "./quiz.ts";
 import remind from "./remind.ts";
 import review from "./review.ts";
 import search from "./search.ts";
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   skip,
   undo,
   review,
+  quiz,
   progress,
   streak,
   leaderboard,
