@@ -131,6 +131,7 @@ async function schedulerFanOut(slack: RateLimitedSlack, dir: string): Promise<{ 
       ledger: new PostLedger(store, silentLogger),
       progress,
       standings,
+      quizDeps: wired,
       roadmaps: core,
       deliveries: [delivery],
       logger: silentLogger,

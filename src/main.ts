@@ -69,6 +69,7 @@ async function assembleApp(config: Config, logger: Logger, overrides: AppOverrid
       ledger: new PostLedger(store, logger),
       progress,
       standings,
+      quizDeps: wired,
       roadmaps: core,
       deliveries,
       logger,

@@ -6,6 +6,7 @@ import { PersonalData } from "./progress/personal-data.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
+import { ChannelQuizRepository } from "./quiz/channel-quiz.ts";
 import { QuizRepository } from "./quiz/quiz-repository.ts";
 import { ReviewRepository } from "./review/review-repository.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
@@ -23,10 +24,11 @@ export function repositories(
   store: Store,
   logger: Logger,
   defaultZone: string,
-): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData" | "reviews" | "quizzes"> {
+): Pick<CoreDeps, "progress" | "schedule" | "standings" | "personalData" | "reviews" | "quizzes" | "channelQuizzes"> {
   const progress = new ProgressRepository(store, logger);
   const reviews = new ReviewRepository(store, logger);
   const quizzes = new QuizRepository(store, logger);
+  const channelQuizzes = new ChannelQuizRepository(store, logger);
   const schedule = scheduleContext(store, logger, defaultZone);
   const standings = new Standings({
     progress,
@@ -46,6 +48,7 @@ export function repositories(
     subscriptions: schedule.subscriptions,
     reviews,
     quizzes,
+    channelQuizzes,
   });
-  return { progress, schedule, standings, personalData, reviews, quizzes };
+  return { progress, schedule, standings, personalData, reviews, quizzes, channelQuizzes };
 }

@@ -22,13 +22,14 @@ async function schedulerOn(
   options: { instance?: string; clock: () => Date; delivery?: RecordingDelivery },
 ) {
   const { core } = await makeCore({ store, now: options.clock });
-  const { schedule, progress, standings } = repositories(store, silentLogger, "UTC");
+  const { schedule, progress, standings, quizzes, channelQuizzes } = repositories(store, silentLogger, "UTC");
   const delivery = options.delivery ?? new RecordingDelivery();
   const scheduler = new DailyScheduler({
     subscriptions: schedule.subscriptions,
     ledger: new PostLedger(store, silentLogger),
     progress,
     standings,
+    quizDeps: { quizzes, channelQuizzes, standings },
     roadmaps: core,
     deliveries: [delivery],
     logger: silentLogger,

@@ -67,6 +67,7 @@ async function world(store: Store) {
     ledger: new PostLedger(store, silentLogger),
     progress: wired.progress,
     standings: wired.standings,
+    quizDeps: wired,
     roadmaps: core,
     deliveries: [delivery],
     logger: silentLogger,

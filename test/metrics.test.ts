@@ -94,7 +94,7 @@ describe("DailyScheduler counts its posts", () => {
     const store = openMemoryStore(silentLogger);
     const { core } = await makeCore({ store, now: () => now });
     const metrics: Metrics = createMetrics({ defaultMetrics: false });
-    const { schedule, progress, standings } = repositories(store, silentLogger, "UTC");
+    const { schedule, progress, standings, quizzes, channelQuizzes } = repositories(store, silentLogger, "UTC");
     const delivery = new RecordingDelivery();
     delivery.failing.set("C-broken", new DeliveryError("channel_not_found", "channel_not_found", true));
     const scheduler = new DailyScheduler({
@@ -102,6 +102,7 @@ describe("DailyScheduler counts its posts", () => {
       ledger: new PostLedger(store, silentLogger),
       progress,
       standings,
+      quizDeps: { quizzes, channelQuizzes, standings },
       roadmaps: core,
       deliveries: [delivery],
       logger: silentLogger,

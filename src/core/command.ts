@@ -3,6 +3,7 @@ import type { Person } from "../progress/model.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
@@ -86,6 +87,8 @@ export interface CommandContext {
   reviews: ReviewRepository;
   /** Each person's open quiz question and answers. */
   quizzes: QuizRepository;
+  /** Quizzes posted to channels: answered by anyone there, once, and revealed at the next slot. */
+  channelQuizzes: ChannelQuizRepository;
   /**
    * Stores who the person is (their name, and the team and channel whose boards they join) before
    * a command writes something about them. Only such commands call it: looking writes nothing.

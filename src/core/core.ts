@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
+import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { StoreError } from "../store/store.ts";
@@ -28,6 +29,8 @@ export interface CoreDeps {
   reviews: ReviewRepository;
   /** Quiz questions asked and answered. */
   quizzes: QuizRepository;
+  /** Quizzes posted to channels, their answers and reveals. */
+  channelQuizzes: ChannelQuizRepository;
   logger: Logger;
   /** Injected so tests run on a fixed clock. */
   clock?: () => Date;
@@ -179,6 +182,7 @@ export class Core {
         personalData: this.deps.personalData,
         reviews: this.deps.reviews,
         quizzes: this.deps.quizzes,
+        channelQuizzes: this.deps.channelQuizzes,
         // A command that writes about the person puts them on the boards of this team and
         // channel, under the name they have now; one that only looks leaves no trace.
         recordPerson: () => this.deps.standings.noteActivity(request.who, this.roadmaps, now),

@@ -1,5 +1,6 @@
 import type { Roadmap } from "../content/schema.ts";
 import type { Who } from "../core/command.ts";
+import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import { deckDocument } from "../review/deck.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
@@ -19,6 +20,7 @@ export interface PersonalDataDeps {
   subscriptions: SubscriptionRepository;
   reviews: ReviewRepository;
   quizzes: QuizRepository;
+  channelQuizzes: ChannelQuizRepository;
 }
 
 const dayMs = 86_400_000;
@@ -122,6 +124,11 @@ export class PersonalData {
       const unit = standings.people.unit();
       await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who, unit)));
       await Promise.all(ids.map((roadmapId) => this.deps.reviews.delete(roadmapId, who, unit)));
+      // Their answers in channel quizzes (and with them their names there) go first; the quiz
+      // document that lists them goes with the rest, so a forget-me cut short finds them again.
+      for (const answer of (await this.deps.quizzes.load(who)).answers) {
+        if (answer.channelQuiz) await this.deps.channelQuizzes.forget(answer.channelQuiz.id, who.userId);
+      }
       await this.deps.quizzes.delete(who, unit);
       await standings.people.delete(who, unit);
       await standings.leaveAll(who, profile ?? newProfile(now), unit);

@@ -35,6 +35,21 @@ export interface BoardQuery {
   who: Who;
   kind: PeriodKind;
   channel: boolean;
+  /** The quiz board (points for channel quizzes) rather than the topics board. */
+  quiz?: boolean;
+}
+
+/**
+ * The quiz board of a roadmap lives beside its topics board under a roadmap id of its own ("~"
+ * never appears in a roadmap id), so it has every scope and period the topics board has.
+ */
+export const quizBoardRoadmapId = (roadmapId: string): string => `${roadmapId}~quiz`;
+
+/** A right first answer to a channel quiz, as the quiz board counts it. */
+export interface QuizWin {
+  at: string;
+  teamId: string;
+  channelId: string;
 }
 
 export interface Leaderboard {
@@ -133,6 +148,49 @@ export class Standings {
     });
   }
 
+  /**
+   * Puts a person on the quiz boards their channel-quiz wins earn: the team's and the channel's,
+   * for the periods holding `at`. Points are recomputed from every win (set, never incremented),
+   * and `write` stages the wins' own document in the same unit, so both land together. Caller
+   * holds the person's lock.
+   */
+  async moveOnQuizBoards(
+    who: Who,
+    roadmapId: string,
+    wins: readonly QuizWin[],
+    scope: { teamId: string; channelId: string },
+    at: Date,
+    unit: UnitOfWork,
+  ): Promise<void> {
+    const profile = structuredClone((await this.people.get(who)) ?? newProfile(at));
+    const zoneOf = this.zones();
+    const zone = await zoneOf(who.platform, scope.teamId);
+    const visible = profile.visibility !== "hidden";
+    const moves: BoardMove[] = [];
+    for (const channelId of [undefined, scope.channelId]) {
+      for (const kind of periodKinds) {
+        const period = periodOf(kind, at.getTime(), zone);
+        const board: BoardRef = {
+          roadmapId: quizBoardRoadmapId(roadmapId),
+          platform: who.platform,
+          teamId: scope.teamId,
+          ...(channelId ? { channelId } : {}),
+          period,
+        };
+        const counted = wins.filter(
+          (win) =>
+            win.teamId === scope.teamId &&
+            (channelId === undefined || win.channelId === channelId) &&
+            (kind === "all" || periodOf(kind, Date.parse(win.at), zone) === period),
+        );
+        const id = boardId(board);
+        moves.push({ boardId: id, userId: who.userId, from: profile.places[id], points: visible ? counted.length : 0 });
+      }
+    }
+    if (who.displayName && !profile.name) profile.name = who.displayName.slice(0, 200);
+    await this.commit(who, profile, moves, unit);
+  }
+
   /** Hidden people leave every board at once; public ones are put back with their points. */
   async setVisibility(who: Who, visibility: Profile["visibility"], roadmaps: readonly Roadmap[], now: Date) {
     return this.people.withLock(who, async () => {
@@ -177,7 +235,7 @@ export class Standings {
     const zone = await this.teamZone(who.platform, teamId);
     const period = periodOf(kind, now.getTime(), zone);
     const ref: BoardRef = {
-      roadmapId: roadmap.id,
+      roadmapId: query.quiz ? quizBoardRoadmapId(roadmap.id) : roadmap.id,
       platform: who.platform,
       teamId,
       ...(query.channel && who.channelId ? { channelId: who.channelId } : {}),

@@ -52,6 +52,14 @@ export class QuizRepository {
     });
   }
 
+  /** Stages the person's answers as given (a channel quiz's answer settled at its reveal). */
+  async saveAnswers(person: Person, quizzes: Quizzes, answers: readonly QuizAnswer[], unit: Documents): Promise<void> {
+    await unit.set(keys.quizzes(person), {
+      ...(quizzes.open ? { open: quizzes.open } : {}),
+      answers: answers.slice(-answerLimit),
+    });
+  }
+
   async delete(person: Person, unit: Documents = this.store): Promise<void> {
     await unit.delete(keys.quizzes(person));
   }

@@ -6,6 +6,10 @@ import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
 import { streakOf } from "../progress/streak.ts";
 import { nextTopic } from "../progress/summary.ts";
+import { slotQuizIdentity } from "../quiz/channel-quiz.ts";
+import { channelQuizReply, revealReply } from "../quiz/channel-quiz-replies.ts";
+import { type ChannelQuizDeps, revealChannelQuiz } from "../quiz/channel-quizzes.ts";
+import { questionFor } from "../quiz/questions.ts";
 import { isDue, reviewQueue } from "../review/queue.ts";
 import { afterPost, channelPostReply, pausedNotice, planChannelPost, reminderReply } from "./daily-posts.ts";
 import type { Delivery, OutgoingPost } from "./delivery.ts";
@@ -36,6 +40,8 @@ export interface DailySchedulerDeps {
   clock: () => Date;
   /** Posts in flight at once. */
   concurrency?: number;
+  /** What the channel quiz needs: its own store, people's quiz documents, and the quiz boards. */
+  quizDeps: ChannelQuizDeps;
   /** Counts posts by kind (channel, reminder, recap) and outcome (posted, failed). */
   metrics?: Pick<Metrics, "dailyPosts">;
 }
@@ -136,6 +142,7 @@ export class DailyScheduler {
       }));
       return ref;
     }
+    if (subscription.topics === "off") return this.postQuiz(subscription, delivery, lookup, slot, key, now);
     const state = await this.deps.subscriptions.state(subscription.id);
     const plan = planChannelPost(lookup.roadmap, subscription.track, state);
     const post: OutgoingPost = {
@@ -153,6 +160,65 @@ export class DailyScheduler {
     if (subscription.recap === "weekly" && isFirstPostOfWeek(slot.date, subscription.weekdays)) {
       await this.postRecap(subscription, delivery, lookup, slot.date, key);
     }
+    if (subscription.quiz === "on") {
+      // Like the recap: under the daily post's claim, and its failure does not undo that post.
+      await this.postQuiz(subscription, delivery, lookup, slot, key, now).catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, subscription: subscription.id, date: slot.date }, "channel quiz failed"),
+      );
+    }
+    return ref;
+  }
+
+  /**
+   * The channel quiz of a slot: first the answer to the one before (settling its points), then a
+   * new question. Its id and seed come from the slot, so a retry asks the same question. Resolves
+   * with the new question's message reference.
+   */
+  private async postQuiz(
+    subscription: Subscription,
+    delivery: Delivery,
+    lookup: RoadmapLookup,
+    slot: DueSlot,
+    key: string,
+    now: Date,
+  ): Promise<string> {
+    const target = {
+      ...(subscription.teamId ? { teamId: subscription.teamId } : {}),
+      channelId: subscription.channelId ?? "",
+    };
+    const earlier = (await this.deps.subscriptions.state(subscription.id)).quizId;
+    const { id, seed } = slotQuizIdentity(subscription.id, slot.date);
+    if (earlier && earlier !== id) {
+      const revealed = await revealChannelQuiz(this.deps.quizDeps, this.deps.roadmaps.roadmaps, earlier, now);
+      if (revealed) {
+        const owner = this.deps.roadmaps.roadmaps.find((one) => one.id === revealed.quiz.roadmapId) ?? lookup.roadmap;
+        await delivery.postToChannel(target, { reply: revealReply(owner, revealed), key: `${key}/reveal` });
+      }
+    }
+    const quiz = await this.deps.quizDeps.channelQuizzes.create({
+      id,
+      seed,
+      roadmapId: lookup.roadmap.id,
+      platform: subscription.platform,
+      teamId: subscription.teamId ?? "-",
+      channelId: subscription.channelId ?? "",
+      postedAt: now.toISOString(),
+      answers: {},
+    });
+    const ref = await delivery.postToChannel(target, {
+      reply: channelQuizReply(lookup, quiz.id, questionFor(lookup.roadmap, quiz.seed)),
+      key: `${key}/quiz`,
+    });
+    await this.deps.subscriptions.updateState(subscription.id, (state) => ({
+      ...state,
+      quizId: quiz.id,
+      ...(subscription.topics === "off"
+        ? {
+            failedDays: 0,
+            lastPost: { date: slot.date, at: now.toISOString(), ref, kind: "topic" as const, catchUp: slot.catchUp },
+          }
+        : {}),
+    }));
     return ref;
   }
 

@@ -27,6 +27,10 @@ export const subscriptionSchema = z.object({
   createdAt: z.iso.datetime(),
   /** Channels only: "weekly" also posts last week's channel leaderboard with the week's first post. */
   recap: z.enum(["weekly"]).optional(),
+  /** Channels only: "on" adds a quiz question to each daily slot and reveals the last one first. */
+  quiz: z.enum(["on"]).optional(),
+  /** Channels only: "off" when the slot posts only the quiz (`daily quiz on` with no daily topic). */
+  topics: z.enum(["off"]).optional(),
   /** Set after three failed days in a row; nothing is posted until someone turns it on again. */
   paused: z.object({ at: z.iso.datetime(), reason: z.string() }).optional(),
 });
@@ -57,6 +61,8 @@ export const subscriptionStateSchema = z.object({
       permanent: z.boolean(),
     })
     .optional(),
+  /** The channel's last quiz, until it is revealed. */
+  quizId: z.string().optional(),
   /** Scheduled days in a row whose post failed; three pause the subscription. */
   failedDays: z.number().int().min(0).default(0),
 });

@@ -36,6 +36,8 @@ export const keys = {
     `review:${part(roadmapId)}:${part(person.platform)}:${part(person.userId)}`,
   /** A person's open quiz question and their quiz answers. */
   quizzes: (person: Person): string => `quiz:${part(person.platform)}:${part(person.userId)}`,
+  /** One channel quiz: its question's seed, where it was posted, the answers, whether it was revealed. */
+  channelQuiz: (quizId: string): string => `channel-quiz:${part(quizId)}`,
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,

@@ -9,6 +9,8 @@ import { UserError } from "../errors.ts";
 import { runMode } from "../modes.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { stageName } from "../views.ts";
+import { channelSubscription } from "./channel-subscription.ts";
+import { dailyQuiz } from "./daily-quiz.ts";
 
 const trackLabel = (track: Subscription["track"]) => (track === "required" ? "Required topics only" : "all topics");
 
@@ -27,23 +29,12 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
   await requireChannelManager(context, "change this channel's daily topic");
   const id = channelSubscriptionId(who.platform, who.teamId, channelId);
   const before = await schedule.subscriptions.get(id);
-  const { time, zone, weekdays, track } = settings.value;
-  const subscription: Subscription = {
-    id,
-    kind: "channel",
-    platform: who.platform,
-    ...(who.teamId ? { teamId: who.teamId } : {}),
-    channelId,
-    userId: who.userId,
-    ...(who.displayName ? { userName: who.displayName } : {}),
-    roadmapId: roadmap.id,
-    time,
-    zone,
-    weekdays,
-    track,
+  const { track } = settings.value;
+  const subscription = channelSubscription(context, id, channelId, settings.value, {
     ...(before?.recap ? { recap: before.recap } : {}),
-    createdAt: before?.createdAt ?? now.toISOString(),
-  };
+    ...(before?.quiz ? { quiz: before.quiz } : {}),
+    ...(before ? { createdAt: before.createdAt } : {}),
+  });
   await context.recordPerson();
   // Turning it on again clears a pause, and with it the count of failed days that caused it.
   const state = await schedule.subscriptions.updateState(id, (current) => ({ ...current, failedDays: 0 }));
@@ -167,6 +158,11 @@ async function status(context: CommandContext): Promise<Reply> {
         { label: "Last post", value: last },
         { label: "Last error", value: error },
         { label: "Weekly leaderboard", value: subscription.recap === "weekly" ? "on" : "off" },
+        {
+          label: "Channel quiz",
+          value:
+            subscription.quiz === "on" ? (subscription.topics === "off" ? "on, without a daily topic" : "on") : "off",
+        },
       ],
     },
   ];
@@ -216,7 +212,7 @@ export default {
   summary:
     "A topic a day in this channel: daily on [HH:MM] [zone] [days] [required|all], off, status, leaderboard weekly|off",
   argument: {
-    name: "on|off|status|preview|leaderboard",
+    name: "on|off|status|preview|leaderboard|quiz",
     description: "What to do with this channel's daily topic",
     required: false,
     kind: "text",
@@ -240,11 +236,21 @@ export default {
       name: "leaderboard",
       summary: "weekly: post last week's channel top 5 with the week's first daily post; off: stop it",
     },
+    {
+      name: "quiz",
+      summary: "on: a quiz question with each daily slot; off; reveal: the answer now (channel managers)",
+      options: [
+        { name: "action", description: "on, off or reveal", example: "on" },
+        { name: "time", description: "Without a daily topic: local time, HH:MM (default 09:00)", example: "09:30" },
+        { name: "zone", description: "Without a daily topic: IANA time zone", example: "Europe/Berlin" },
+        { name: "days", description: "Without a daily topic: weekdays, daily, or mon,wed,fri", example: "weekdays" },
+      ],
+    },
   ],
   run: (context) =>
     runMode(
       context,
-      { on: turnOn, off: turnOff, status, preview, leaderboard: recap },
+      { on: turnOn, off: turnOff, status, preview, leaderboard: recap, quiz: dailyQuiz },
       "status",
       "daily on 09:30 Europe/Berlin",
     ),

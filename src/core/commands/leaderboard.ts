@@ -17,22 +17,24 @@ export const pts = (points: number): string => `${count(points)} pts`;
 
 const periodTitle: Record<PeriodKind, string> = { week: "This week", month: "This month", all: "All time" };
 
-/** `leaderboard [week|month|all] [channel]`, words in any order. */
-function parseBoardWords(context: CommandContext): { kind: PeriodKind; channel: boolean } {
+/** `leaderboard [quiz] [week|month|all] [channel]`, words in any order. */
+function parseBoardWords(context: CommandContext): { kind: PeriodKind; channel: boolean; quiz: boolean } {
   let kind: PeriodKind = "week";
   let channel = false;
+  let quiz = false;
   for (const word of context.arg.toLowerCase().split(" ").filter(Boolean)) {
     if ((periodKinds as readonly string[]).includes(word)) kind = word as PeriodKind;
+    else if (word === "quiz") quiz = true;
     else if (word === "channel") channel = true;
     else if (word === "team") channel = false;
     else
       throw new UserError(
         "leaderboard.bad-word",
         `\`leaderboard\` does not know ${quote(word, 20)}.`,
-        `Type \`${context.lookup.command("leaderboard week")}\`, \`${context.lookup.command("leaderboard month")}\` or \`${context.lookup.command("leaderboard all channel")}\`.`,
+        `Type \`${context.lookup.command("leaderboard week")}\`, \`${context.lookup.command("leaderboard month")}\`, \`${context.lookup.command("leaderboard all channel")}\` or \`${context.lookup.command("leaderboard quiz")}\`.`,
       );
   }
-  return { kind, channel };
+  return { kind, channel, quiz };
 }
 
 function requireTeamChannel(context: CommandContext, channel: boolean): void {
@@ -107,34 +109,37 @@ export default {
   summary: "The team's (or channel's) top 10 this week, this month or all time",
   argument: {
     name: "board",
-    description: "week, month or all; add channel for this channel's board",
+    description: "week, month or all; add channel for this channel's board, quiz for the quiz board",
     required: false,
     kind: "text",
     example: "leaderboard month channel",
   },
   async run(context) {
-    const { kind, channel } = parseBoardWords(context);
+    const { kind, channel, quiz } = parseBoardWords(context);
     requireTeamChannel(context, channel);
     const board = await context.standings.leaderboard(
-      { roadmap: context.roadmap, who: context.who, kind, channel },
+      { roadmap: context.roadmap, who: context.who, kind, channel, quiz },
       context.now,
     );
     const scope = channel ? "this channel" : "the team";
-    const title = `Leaderboard · ${periodTitle[kind]}${dateRange(board.period)} · ${scope}`;
-    const weights = levels.map((level) => `${levelLabel[level]} ${levelPoints[level]}`).join(" · ");
+    const words = (period: PeriodKind) => `leaderboard ${quiz ? "quiz " : ""}${period}${channel ? " channel" : ""}`;
+    const title = `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]}${dateRange(board.period)} · ${scope}`;
+    const weights = quiz
+      ? "1 point per right answer to a channel's quiz, counted at its reveal"
+      : `Points per topic done: ${levels.map((level) => `${levelLabel[level]} ${levelPoints[level]}`).join(" · ")}`;
     const others = periodKinds
       .filter((other) => other !== kind)
-      .map((other) => `\`${context.lookup.command(`leaderboard ${other}${channel ? " channel" : ""}`)}\``);
+      .map((other) => `\`${context.lookup.command(words(other))}\``);
     return reply(
       [
         ...boardBlocks(board, title),
         ...myLine(context, board),
         {
           type: "context",
-          text: `Points per topic done: ${weights}; ties go to whoever got there first. Also ${others.join(", ")}.`,
+          text: `${weights}; ties go to whoever got there first. Also ${others.join(", ")}.`,
         },
       ],
-      { share: context.lookup.command(`leaderboard ${kind}${channel ? " channel" : ""}`) },
+      { share: context.lookup.command(words(kind)) },
     ) satisfies Reply;
   },
 } satisfies Command;

@@ -1,40 +1,11 @@
 import type { Roadmap } from "../../content/schema.ts";
+import { pendingAnswer } from "../../quiz/channel-quizzes.ts";
+import { choiceButtons, explanation, questionBlocks } from "../../quiz/question-blocks.ts";
 import { newSeed, type Question, questionFor } from "../../quiz/questions.ts";
 import type { QuizAnswer } from "../../quiz/quiz-record.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { quote, UserError } from "../errors.ts";
-import { type Block, type Button, type Reply, reply } from "../reply.ts";
-import { truncate } from "../text.ts";
-
-/** Button labels stay under both platforms' limits (Slack 75, Discord 80). */
-const buttonLabelLength = 70;
-
-/** The question as a person reads it: prompt, clue, and the four numbered choices. */
-export function questionBlocks(question: Question): Block[] {
-  return [
-    { type: "header", text: `Quiz: ${question.prompt}` },
-    ...(question.clue ? [{ type: "text" as const, text: question.clue }] : []),
-    { type: "text", text: question.choices.map((choice, index) => `${index + 1}. ${choice.label}`).join("\n") },
-  ];
-}
-
-/** One button per choice, numbered as listed, each running `command(n)`. */
-export const choiceButtons = (question: Question, command: (n: number) => string): Button[] =>
-  question.choices.map((choice, index) => ({
-    label: truncate(`${index + 1}. ${choice.label}`, buttonLabelLength),
-    command: command(index + 1),
-  }));
-
-/** What the right answer was, shown after any answer: the topic, its stage and its description. */
-export function explanation(roadmap: Roadmap, question: Question): Block[] {
-  const topic = roadmap.topicsById.get(question.topicId);
-  if (!topic) return [];
-  const stage = roadmap.stages.find((one) => one.number === topic.stageNumber);
-  return [
-    { type: "text", text: `${topic.title} · Stage ${topic.stageNumber} · ${stage?.title ?? ""}` },
-    { type: "context", text: topic.description },
-  ];
-}
+import { type Button, type Reply, reply } from "../reply.ts";
 
 /** Reads a choice number 1-4 from a word, or says what to type. */
 export function choiceNumber(word: string | undefined, example: string): number {
@@ -134,10 +105,69 @@ async function answer(context: CommandContext, words: string[]): Promise<Reply> 
   ]);
 }
 
+/**
+ * `quiz pick <quiz> <1-4>`, what the buttons of a channel's quiz send: records the clicker's
+ * answer once and confirms it privately. Right or wrong is told to everyone at the reveal.
+ */
+async function pick(context: CommandContext, words: string[]): Promise<Reply> {
+  const { who, channelQuizzes, quizzes, standings, now, lookup } = context;
+  const id = words[0] ?? "";
+  const choice = choiceNumber(words[1], lookup.command("quiz answer 2"));
+  const outcome = await channelQuizzes.answer(id, who.userId, {
+    choice,
+    at: now.toISOString(),
+    ...(who.displayName ? { name: who.displayName.slice(0, 200) } : {}),
+  });
+  if (outcome.kind === "unknown") {
+    throw new UserError(
+      "quiz.unknown",
+      "That quiz is no longer open.",
+      `Type \`${lookup.command("quiz")}\` for a question of your own.`,
+    );
+  }
+  if (outcome.kind === "revealed") {
+    const roadmap = context.roadmaps.find((one) => one.id === outcome.quiz.roadmapId) ?? context.roadmap;
+    const question = questionFor(roadmap, outcome.quiz.seed);
+    return reply([
+      {
+        type: "text",
+        text: `This quiz is over: the answer was ${question.answer + 1}. ${question.choices[question.answer]?.label ?? ""}.`,
+      },
+    ]);
+  }
+  if (outcome.kind === "again") {
+    return reply([
+      {
+        type: "text",
+        text: `You already answered this quiz (you chose ${outcome.choice}). The answer comes with the reveal.`,
+      },
+    ]);
+  }
+  // Their answer earns a place on the quiz board at the reveal: the board needs their name.
+  await context.recordPerson();
+  const { quiz } = outcome;
+  const roadmap = context.roadmaps.find((one) => one.id === quiz.roadmapId) ?? context.roadmap;
+  const question = questionFor(roadmap, quiz.seed);
+  await standings.people.withLock(who, async () => {
+    const mine = await quizzes.load(who);
+    if (mine.answers.some((one) => one.channelQuiz?.id === quiz.id)) return;
+    const unit = standings.people.unit();
+    await quizzes.answer(who, mine, pendingAnswer(quiz, question, roadmap, choice, now.toISOString()), unit);
+    await unit.commit();
+  });
+  return reply([
+    {
+      type: "text",
+      text: `Got it: you chose ${choice}. ${outcome.answers === 1 ? "You are the first to answer." : `${outcome.answers} have answered so far.`} The answer comes with the reveal.`,
+    },
+  ]);
+}
+
 /** `quiz stats`: answered, share right, and the same by stage. */
 async function stats(context: CommandContext): Promise<Reply> {
   const { who, quizzes, roadmap, lookup } = context;
-  const answers = (await quizzes.load(who)).answers.filter((one) => one.roadmapId === roadmap.id);
+  // A channel quiz's answer counts once it is revealed: until then not even its owner knows.
+  const answers = (await quizzes.load(who)).answers.filter((one) => one.roadmapId === roadmap.id && !one.pending);
   if (answers.length === 0) {
     return reply([
       { type: "text", text: `No quiz answers yet. \`${lookup.command("quiz")}\` asks your first question.` },
@@ -193,6 +223,7 @@ export default {
     if (mode === "" || mode === "ask") return ask(context);
     if (mode === "answer") return answer(context, rest);
     if (mode === "stats") return stats(context);
+    if (mode === "pick") return pick(context, rest);
     // `quiz 2`: a number alone answers too (and a number out of range is told so).
     if (/^\d+$/.test(mode)) return answer(context, [mode, ...rest]);
     throw new UserError(

@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Logger } from "../core/logger.ts";
+import { keys } from "../store/keys.ts";
+import type { Store } from "../store/store.ts";
+
+const instant = z.iso.datetime();
+
+export const channelAnswerSchema = z.object({
+  choice: z.number().int().min(1).max(4),
+  at: instant,
+  /** The display name at the time, for the reveal's first three right. */
+  name: z.string().max(200).optional(),
+});
+export type ChannelAnswer = z.infer<typeof channelAnswerSchema>;
+
+/** A quiz posted to a channel with a daily slot; answered by anyone there, once; revealed once. */
+export const channelQuizSchema = z.object({
+  id: z.string(),
+  seed: z.string(),
+  roadmapId: z.string(),
+  platform: z.string(),
+  teamId: z.string(),
+  channelId: z.string(),
+  postedAt: instant,
+  revealedAt: instant.optional(),
+  answers: z.record(z.string(), channelAnswerSchema),
+});
+export type ChannelQuiz = z.infer<typeof channelQuizSchema>;
+
+/**
+ * The quiz of one subscription's slot: its id and seed come from the slot, so a post retried
+ * after a crash asks the same question under the same id. Short, since buttons carry the id.
+ */
+export function slotQuizIdentity(subscriptionId: string, date: string): { id: string; seed: string } {
+  const digest = createHash("sha256").update(`${subscriptionId}@${date}`).digest("hex");
+  return { id: digest.slice(0, 16), seed: digest.slice(16, 32) };
+}
+
+export type AnswerOutcome =
+  | { kind: "recorded"; quiz: ChannelQuiz; answers: number }
+  | { kind: "again"; quiz: ChannelQuiz; choice: number }
+  | { kind: "revealed"; quiz: ChannelQuiz }
+  | { kind: "unknown" };
+
+/** Channel quizzes in the store; each one's answers are changed under that quiz's lock. */
+export class ChannelQuizRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  async get(id: string): Promise<ChannelQuiz | undefined> {
+    const key = keys.channelQuiz(id);
+    const value = await this.store.get(key);
+    if (value === undefined) return undefined;
+    const parsed = channelQuizSchema.safeParse(value);
+    if (!parsed.success) this.logger.warn({ key, issues: parsed.error.issues }, "ignoring corrupt channel quiz");
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Stores a new quiz; one already stored under the id (a retried post) is kept as it is. */
+  create(quiz: ChannelQuiz): Promise<ChannelQuiz> {
+    return this.store.withLock(keys.channelQuiz(quiz.id), async () => {
+      const existing = await this.get(quiz.id);
+      if (existing) return existing;
+      await this.store.set(keys.channelQuiz(quiz.id), quiz);
+      return quiz;
+    });
+  }
+
+  /** Records one person's answer, once: a second one, or one after the reveal, changes nothing. */
+  answer(id: string, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
+    return this.store.withLock(keys.channelQuiz(id), async (): Promise<AnswerOutcome> => {
+      const quiz = await this.get(id);
+      if (!quiz) return { kind: "unknown" };
+      if (quiz.revealedAt) return { kind: "revealed", quiz };
+      const earlier = quiz.answers[userId];
+      if (earlier) return { kind: "again", quiz, choice: earlier.choice };
+      const next = { ...quiz, answers: { ...quiz.answers, [userId]: answer } };
+      await this.store.set(keys.channelQuiz(id), next);
+      return { kind: "recorded", quiz: next, answers: Object.keys(next.answers).length };
+    });
+  }
+
+  /** Takes one person's answer out of a quiz (forget-me); the count drops with it. */
+  forget(id: string, userId: string): Promise<void> {
+    return this.store.withLock(keys.channelQuiz(id), async () => {
+      const quiz = await this.get(id);
+      if (!quiz?.answers[userId]) return;
+      const { [userId]: _gone, ...answers } = quiz.answers;
+      await this.store.set(keys.channelQuiz(id), { ...quiz, answers });
+    });
+  }
+
+  /** Marks the quiz revealed (once); resolves with the quiz as stored after, or undefined when unknown. */
+  markRevealed(id: string, at: Date): Promise<ChannelQuiz | undefined> {
+    return this.store.withLock(keys.channelQuiz(id), async () => {
+      const quiz = await this.get(id);
+      if (!quiz || quiz.revealedAt) return quiz;
+      const revealed = { ...quiz, revealedAt: at.toISOString() };
+      await this.store.set(keys.channelQuiz(id), revealed);
+      return revealed;
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import type { Roadmap } from "../content/schema.ts";
+import type { Who } from "../core/command.ts";
+import type { Standings } from "../progress/standings.ts";
+import type { ChannelQuiz, ChannelQuizRepository } from "./channel-quiz.ts";
+import { type Question, questionFor } from "./questions.ts";
+import type { QuizAnswer } from "./quiz-record.ts";
+import type { QuizRepository } from "./quiz-repository.ts";
+
+export interface ChannelQuizDeps {
+  channelQuizzes: ChannelQuizRepository;
+  quizzes: QuizRepository;
+  standings: Standings;
+}
+
+/** What a reveal shows: the question, the right choice, and who answered. */
+export interface Revealed {
+  quiz: ChannelQuiz;
+  question: Question;
+  answered: number;
+  right: number;
+  /** Display names of the first three right answers, earliest first. */
+  firstRight: string[];
+}
+
+/** The channel quiz a person answered, as their own quiz document keeps it until the reveal. */
+export function pendingAnswer(
+  quiz: ChannelQuiz,
+  question: Question,
+  roadmap: Roadmap,
+  choice: number,
+  at: string,
+): QuizAnswer {
+  return {
+    seed: quiz.seed,
+    roadmapId: quiz.roadmapId,
+    topicId: question.topicId,
+    stageNumber: roadmap.topicsById.get(question.topicId)?.stageNumber ?? 1,
+    right: false,
+    pending: true,
+    choice,
+    at,
+    channelQuiz: { id: quiz.id, teamId: quiz.teamId, channelId: quiz.channelId },
+  };
+}
+
+/**
+ * Reveals a channel quiz: settles every answer in its person's quiz document (right or not, no
+ * longer pending) and moves the right ones onto the quiz boards, each under that person's lock,
+ * then marks the quiz revealed. A reveal cut short is simply run again: answers already settled
+ * are skipped, and board points are recomputed from the wins, never added. Undefined when the quiz
+ * or its roadmap is unknown.
+ */
+export async function revealChannelQuiz(
+  deps: ChannelQuizDeps,
+  roadmaps: readonly Roadmap[],
+  id: string,
+  now: Date,
+): Promise<Revealed | undefined> {
+  const quiz = await deps.channelQuizzes.get(id);
+  const roadmap = roadmaps.find((one) => one.id === quiz?.roadmapId);
+  if (!quiz || !roadmap) return undefined;
+  const question = questionFor(roadmap, quiz.seed);
+  const answers = Object.entries(quiz.answers).sort(([, a], [, b]) => Date.parse(a.at) - Date.parse(b.at));
+  if (!quiz.revealedAt) {
+    for (const [userId, answer] of answers) {
+      const who: Who = {
+        platform: quiz.platform,
+        userId,
+        teamId: quiz.teamId,
+        channelId: quiz.channelId,
+        ...(answer.name ? { displayName: answer.name } : {}),
+      };
+      await settle(deps, roadmap, quiz, question, who, answer.choice, answer.at);
+    }
+  }
+  const revealed = (await deps.channelQuizzes.markRevealed(id, now)) ?? quiz;
+  const rightAnswers = answers.filter(([, answer]) => answer.choice - 1 === question.answer);
+  return {
+    quiz: revealed,
+    question,
+    answered: answers.length,
+    right: rightAnswers.length,
+    firstRight: rightAnswers.slice(0, 3).map(([userId, answer]) => answer.name ?? userId),
+  };
+}
+
+async function settle(
+  deps: ChannelQuizDeps,
+  roadmap: Roadmap,
+  quiz: ChannelQuiz,
+  question: Question,
+  who: Who,
+  choice: number,
+  at: string,
+): Promise<void> {
+  const { quizzes, standings } = deps;
+  await standings.people.withLock(who, async () => {
+    const mine = await quizzes.load(who);
+    const earlier = mine.answers.find((one) => one.channelQuiz?.id === quiz.id);
+    if (earlier && !earlier.pending) return;
+    const { pending: _pending, ...settled } = pendingAnswer(quiz, question, roadmap, choice, at);
+    const answer: QuizAnswer = { ...settled, right: choice - 1 === question.answer };
+    const answers = [...mine.answers.filter((one) => one !== earlier), answer];
+    const unit = standings.people.unit();
+    await quizzes.saveAnswers(who, mine, answers, unit);
+    if (!answer.right) {
+      await unit.commit();
+      return;
+    }
+    const wins = answers.flatMap((one) =>
+      one.channelQuiz && one.right && !one.pending && one.roadmapId === roadmap.id
+        ? [{ at: one.at, teamId: one.channelQuiz.teamId, channelId: one.channelQuiz.channelId }]
+        : [],
+    );
+    await standings.moveOnQuizBoards(
+      who,
+      roadmap.id,
+      wins,
+      { teamId: quiz.teamId, channelId: quiz.channelId },
+      new Date(at),
+      unit,
+    );
+  });
+}

@@ -1,0 +1,234 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ChannelManagers, Who } from "../src/core/command.ts";
+import type { Core } from "../src/core/core.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { slotQuizIdentity } from "../src/quiz/channel-quiz.ts";
+import { questionFor } from "../src/quiz/questions.ts";
+import { repositories } from "../src/repositories.ts";
+import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
+import { PostLedger } from "../src/schedule/post-ledger.ts";
+import { channelSubscriptionId } from "../src/schedule/subscription.ts";
+import { openMemoryStore, openStore } from "../src/store/open-store.ts";
+import type { Store } from "../src/store/store.ts";
+import { makeCore, textOf, withTempDir } from "./helpers.ts";
+import { RecordingDelivery } from "./schedule-sim.ts";
+
+const manager: ChannelManagers = { description: "members with Manage Channels", check: async () => true };
+const nobody: ChannelManagers = { description: "members with Manage Channels", check: async () => false };
+
+const member = (name: string): Who => ({
+  platform: "test",
+  userId: `U-${name.toLowerCase()}`,
+  displayName: name,
+  teamId: "T1",
+  channelId: "C1",
+});
+const owner = member("Olga");
+const subscriptionId = channelSubscriptionId("test", "T1", "C1");
+
+/** A core, its scheduler with a recording delivery, and a clock the test moves (Monday 2 March 2026). */
+async function channelWithQuiz(store: Store = openMemoryStore(silentLogger)) {
+  let now = new Date("2026-03-02T08:00:00Z");
+  const clock = () => now;
+  const { core } = await makeCore({ store, now: clock });
+  const wired = repositories(store, silentLogger, "UTC");
+  const delivery = new RecordingDelivery();
+  const scheduler = new DailyScheduler({
+    subscriptions: wired.schedule.subscriptions,
+    ledger: new PostLedger(store, silentLogger),
+    progress: wired.progress,
+    standings: wired.standings,
+    quizDeps: wired,
+    roadmaps: core,
+    deliveries: [delivery],
+    logger: silentLogger,
+    instance: "a",
+    clock,
+  });
+  const run = (text: string, who: Who = owner, channelManagers: ChannelManagers = manager) =>
+    core.handle({ text, who, channelManagers });
+  /** Moves the clock to 09:01 UTC of a day and runs one scheduler tick. */
+  const slot = async (date: string) => {
+    now = new Date(`${date}T09:01:00Z`);
+    await scheduler.tick();
+  };
+  return { core, store, delivery, run, slot, wired };
+}
+
+/** The question posted for a date's slot, and its id (what the buttons carry). */
+function slotQuestion(core: Core, date: string) {
+  const { id, seed } = slotQuizIdentity(subscriptionId, date);
+  const question = questionFor(core.defaultRoadmap, seed);
+  return { id, question, right: question.answer + 1, wrong: ((question.answer + 1) % 4) + 1 };
+}
+
+describe("channel quiz", () => {
+  it("GIVEN someone who may not manage the channel WHEN they turn the quiz on THEN it is refused and nothing changes", async () => {
+    const { run, wired } = await channelWithQuiz();
+    await run("daily on 09:00 UTC");
+    const refused = await run("daily quiz on", member("Bob"), nobody);
+    expect(refused.outcome).toBe("user-error");
+    expect((await wired.schedule.subscriptions.get(subscriptionId))?.quiz).toBeUndefined();
+  });
+
+  it("GIVEN a daily topic with the quiz on THEN each slot posts the topic, then the last quiz's answer, then a new question", async () => {
+    const { core, delivery, run, slot } = await channelWithQuiz();
+    await run("daily on 09:00 UTC weekdays");
+    expect(textOf(await run("daily quiz on"))).toContain("Channel quiz on");
+    await slot("2026-03-02");
+    const monday = slotQuestion(core, "2026-03-02");
+    expect(delivery.sent.map((post) => post.title)).toEqual([
+      expect.stringContaining("Today's topic"),
+      `Quiz of the day: ${monday.question.prompt}`,
+    ]);
+    await slot("2026-03-03");
+    expect(delivery.sent.slice(2).map((post) => post.title)).toEqual([
+      expect.stringContaining("Today's topic"),
+      `Quiz answer: ${monday.question.prompt}`,
+      `Quiz of the day: ${slotQuestion(core, "2026-03-03").question.prompt}`,
+    ]);
+    expect(textOf(await run("daily status"))).toContain("Channel quiz: on");
+  });
+
+  it("GIVEN answers WHEN the next slot reveals THEN it shows the choices in order with the right one marked, the counts and the first three right, and the quiz board counts each right answer once", async () => {
+    const { core, delivery, run, slot } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, question, right, wrong } = slotQuestion(core, "2026-03-02");
+    const people = ["Ann", "Ben", "Cat", "Dan", "Eve"].map(member);
+    for (const [index, person] of people.entries()) {
+      const answer = await run(`quiz pick ${id} ${index === 1 ? wrong : right}`, person);
+      expect(answer.private).toBe(true);
+      expect(textOf(answer)).toContain(`Got it: you chose ${index === 1 ? wrong : right}.`);
+      // Nobody learns right or wrong before the reveal.
+      expect(textOf(answer)).not.toMatch(/right|wrong/i);
+    }
+    const again = await run(`quiz pick ${id} ${wrong}`, people[0]);
+    expect(textOf(again)).toContain(`You already answered this quiz (you chose ${right})`);
+
+    await slot("2026-03-03");
+    const reveal = delivery.sent.find((post) => post.title.startsWith("Quiz answer"));
+    const lines = question.choices.map(
+      (choice, index) => `${index + 1}. ${choice.label}${index === question.answer ? "  ✓ the answer" : ""}`,
+    );
+    expect(reveal?.text).toContain(lines.join("\n"));
+    expect(reveal?.text).toContain("5 answered, 4 right. First right: Ann, Cat and Dan.");
+
+    const board = textOf(await run("leaderboard quiz", member("Ann")));
+    expect(board).toContain("Quiz board · This week");
+    for (const name of ["Ann", "Cat", "Dan", "Eve"]) expect(board).toMatch(new RegExp(`\\d\\. ${name} · 1 pts`));
+    expect(board).not.toContain("Ben");
+    expect(board).toContain("4 people · 4 pts in total");
+    expect(textOf(await run("leaderboard quiz all channel", member("Ann")))).toContain("4 people · 4 pts in total");
+
+    const late = await run(`quiz pick ${id} ${right}`, member("Fay"));
+    expect(textOf(late)).toContain(`This quiz is over: the answer was ${right}.`);
+    expect(textOf(await run("quiz stats", member("Ann")))).toContain("From channel quizzes: 1");
+  });
+
+  it("GIVEN two clicks of one person at the same moment THEN the quiz counts one answer", async () => {
+    const { core, run, slot, wired } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right, wrong } = slotQuestion(core, "2026-03-02");
+    const ann = member("Ann");
+    const answers = await Promise.all([run(`quiz pick ${id} ${right}`, ann), run(`quiz pick ${id} ${wrong}`, ann)]);
+    expect(answers.filter((answer) => textOf(answer).includes("You already answered")).length).toBe(1);
+    expect(Object.keys((await wired.channelQuizzes.get(id))?.answers ?? {})).toEqual([ann.userId]);
+  });
+
+  it("GIVEN no daily topic WHEN the quiz is turned on THEN the slot posts only the quiz; `daily quiz reveal` answers it now, once", async () => {
+    const { core, delivery, run, slot } = await channelWithQuiz();
+    expect(textOf(await run("daily quiz on 09:00 UTC weekdays"))).toContain("with no daily topic");
+    await slot("2026-03-02");
+    expect(delivery.sent.map((post) => post.title)).toEqual([
+      `Quiz of the day: ${slotQuestion(core, "2026-03-02").question.prompt}`,
+    ]);
+    const revealed = await run("daily quiz reveal");
+    expect(revealed.private).toBe(false);
+    expect(textOf(revealed)).toContain("Nobody answered this one.");
+    const twice = await run("daily quiz reveal");
+    expect(twice.outcome).toBe("user-error");
+    expect(textOf(twice)).toContain("no quiz waiting for its answer");
+    expect(textOf(await run("daily quiz off"))).toContain("Channel quiz off");
+    expect(textOf(await run("daily status"))).toContain("This channel has no daily topic.");
+  });
+
+  it("GIVEN a hidden person WHEN they answer right THEN the quiz board leaves them out", async () => {
+    const { core, run, slot } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right } = slotQuestion(core, "2026-03-02");
+    const hidden = member("Hal");
+    await run("privacy hidden", hidden);
+    await run(`quiz pick ${id} ${right}`, hidden);
+    await run(`quiz pick ${id} ${right}`, member("Ivy"));
+    await run("daily quiz reveal");
+    const board = textOf(await run("leaderboard quiz", member("Ivy")));
+    expect(board).toContain("Ivy");
+    expect(board).not.toContain("Hal");
+  });
+
+  it("GIVEN display names that try to ping everyone THEN the reveal's Slack message cannot", async () => {
+    const { core, run, slot } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right } = slotQuestion(core, "2026-03-02");
+    await run(`quiz pick ${id} ${right}`, { ...member("x"), displayName: "<!channel> @everyone" });
+    const revealed = await run("daily quiz reveal");
+    const slack = JSON.stringify(toSlackMessage(revealed));
+    expect(textOf(revealed)).toContain("First right: <!channel> @everyone.");
+    expect(slack).not.toContain("<!channel>");
+    expect(slack).toContain("&lt;!channel&gt;");
+  });
+
+  it("GIVEN answers WHEN the person asks to be forgotten THEN their answer leaves the channel quiz too", async () => {
+    const { core, run, slot, wired } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right } = slotQuestion(core, "2026-03-02");
+    const ann = member("Ann");
+    await run(`quiz pick ${id} ${right}`, ann);
+    await run("forget-me confirm", ann);
+    expect((await wired.channelQuizzes.get(id))?.answers).toEqual({});
+  });
+
+  for (const kind of ["memory", "SQLite"] as const) {
+    it(`GIVEN 500 people answering one channel quiz at once on ${kind} THEN each is counted once, and the totals and quiz board are exact`, async () => {
+      await withTempDir(async (dir) => {
+        const store =
+          kind === "memory"
+            ? openMemoryStore(silentLogger)
+            : await openStore(`sqlite://${path.join(dir, "quiz.sqlite")}`, silentLogger);
+        try {
+          const { core, run, slot, wired } = await channelWithQuiz(store);
+          await run("daily quiz on 09:00 UTC daily");
+          await slot("2026-03-02");
+          const { id, right, wrong } = slotQuestion(core, "2026-03-02");
+          const people = Array.from({ length: 500 }, (_, index) => member(`P${index}`));
+          // Everyone clicks, and every tenth person clicks twice, at the same moment.
+          const clicks = people.flatMap((person, index) => {
+            const choice = index % 3 === 0 ? wrong : right;
+            return index % 10 === 0
+              ? [
+                  [person, choice],
+                  [person, choice],
+                ]
+              : [[person, choice]];
+          }) as [Who, number][];
+          await Promise.all(clicks.map(([person, choice]) => run(`quiz pick ${id} ${choice}`, person)));
+          expect(Object.keys((await wired.channelQuizzes.get(id))?.answers ?? {}).length).toBe(500);
+          const rightCount = people.filter((_, index) => index % 3 !== 0).length;
+          const revealed = textOf(await run("daily quiz reveal"));
+          expect(revealed).toContain(`500 answered, ${rightCount} right.`);
+          const board = textOf(await run("leaderboard quiz all", people[1]));
+          expect(board).toContain(`${rightCount} people · ${rightCount} pts in total`);
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  }
+});
