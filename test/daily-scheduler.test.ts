@@ -268,6 +268,31 @@ describe("DailyScheduler", () => {
     expect(delivery.sent[0]?.text).toContain("1-day streak and have not studied today");
   });
 
+  it("GIVEN reviews due WHEN the reminder goes out THEN it says how many, with a button to start, and a review answered counts for the streak", async () => {
+    // Done at 06:00: the first reviews are due three days later at 06:00, before the 09:00 reminder.
+    const time = steppable("2026-03-02T06:00:00Z");
+    const store = openMemoryStore(silentLogger);
+    const { scheduler, subscriptions, delivery, core } = await schedulerOn(store, { clock: time.clock });
+    const who = { platform: "test", userId: "U-rev", teamId: "T1" };
+    for (const topic of core.defaultRoadmap.topics.slice(0, 2)) await core.handle({ text: `done ${topic.id}`, who });
+    await subscriptions.put({
+      ...channelSubscription({ id: reminderId("test", "U-rev"), channelId: "" }),
+      kind: "reminder",
+      userId: "U-rev",
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+    } satisfies Subscription);
+    // Three days later both first reviews are due; one is answered before the reminder's 09:00.
+    time.set("2026-03-05T08:00:00Z");
+    await core.handle({ text: `review ${core.defaultRoadmap.topics[0]?.id} remembered`, who });
+    time.set("2026-03-05T09:01:00Z");
+    await scheduler.tick();
+    expect(delivery.sent).toHaveLength(1);
+    expect(delivery.sent[0]?.text).toContain("1 review is due");
+    // The review counted for today: no "have not studied today" line.
+    expect(delivery.sent[0]?.text).not.toContain("have not studied today");
+    expect(delivery.sent[0]?.buttons).toContain("review");
+  });
+
   it("GIVEN three instances on one SQLite store ticking every 10 minutes for 30 days across both DST changes THEN zero duplicates and zero missed posts", async () => {
     await withTempDir(async (dir) => {
       const store = await openStore(`sqlite://${dir}/sim.sqlite`, silentLogger);

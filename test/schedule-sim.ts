@@ -8,6 +8,8 @@ export interface SentPost {
   key: string;
   title: string;
   text: string;
+  /** The commands of the post's buttons, in order. */
+  buttons: string[];
 }
 
 /** A platform that records what it was asked to send; channels can be told to fail. */
@@ -32,7 +34,10 @@ export class RecordingDelivery implements Delivery {
   private record(kind: SentPost["kind"], target: string, post: OutgoingPost): string {
     const header = post.reply.blocks.find((block) => block.type === "header");
     const text = post.reply.blocks.map((block) => ("text" in block ? block.text : "")).join("\n");
-    this.sent.push({ kind, target, key: post.key, title: header?.type === "header" ? header.text : "", text });
+    const buttons = post.reply.blocks.flatMap((block) =>
+      block.type === "actions" ? block.buttons.map((button) => button.command) : [],
+    );
+    this.sent.push({ kind, target, key: post.key, title: header?.type === "header" ? header.text : "", text, buttons });
     return `msg-${this.sent.length}`;
   }
 }
