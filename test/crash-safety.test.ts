@@ -13,6 +13,7 @@ import { storedProgressSchema, type TopicRecord } from "../src/progress/model.ts
 import { profileSchema } from "../src/progress/people.ts";
 import { kindOfPeriod, periodKinds, periodOf } from "../src/progress/periods.ts";
 import { pointsOf } from "../src/progress/points.ts";
+import { storedDeckSchema } from "../src/review/deck.ts";
 import { type BoardRef, boardId, keys } from "../src/store/keys.ts";
 import { namespace } from "../src/store/namespace.ts";
 import { openStore } from "../src/store/open-store.ts";
@@ -146,6 +147,18 @@ function problemsIn(rows: Rows, crashedLanded: readonly number[]): string[] {
   const stored = people.map((who) => canonical(progress.get(who.userId))).join("\n");
   if (!allowed.some((one) => people.map((who) => canonical(one.get(who.userId))).join("\n") === stored)) {
     problems.push(`progress is none of the states the commands allow: ${stored}`);
+  }
+  // A topic is in review exactly while it is done: its card was written with its progress.
+  for (const who of people) {
+    const deck = storedDeckSchema.safeParse(rows.get(keys.review(roadmap.id, who)) ?? { cards: {} });
+    const carded = Object.keys(deck.success ? deck.data.cards : {}).sort();
+    const done = Object.entries(progress.get(who.userId) ?? {})
+      .filter(([, record]) => record.status === "done")
+      .map(([topicId]) => topicId)
+      .sort();
+    if (carded.join() !== done.join()) {
+      problems.push(`${who.userId}: review cards for [${carded.join()}] but done [${done.join()}]`);
+    }
   }
   const profiles = new Map(
     people.map((who) => [who.userId, profileSchema.safeParse(rows.get(keys.person(who))).data] as const),
