@@ -128,6 +128,23 @@ describe("channel quiz", () => {
     expect(textOf(await run("quiz stats", member("Ann")))).toContain("From channel quizzes: 1");
   });
 
+  it("GIVEN a quiz of one channel WHEN someone elsewhere (another channel, team or platform) types its answer THEN it is refused and not counted", async () => {
+    const { core, run, slot, wired } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right } = slotQuestion(core, "2026-03-02");
+    for (const who of [
+      { ...member("Zed"), channelId: "C2" },
+      { ...member("Zed"), teamId: "T2" },
+      { ...member("Zed"), platform: "other" },
+    ]) {
+      const answer = await run(`quiz pick ${id} ${right}`, who);
+      expect(answer.outcome).toBe("user-error");
+      expect(textOf(answer)).toContain("That quiz belongs to another channel");
+    }
+    expect((await wired.channelQuizzes.get(id))?.answers).toEqual({});
+  });
+
   it("GIVEN two clicks of one person at the same moment THEN the quiz counts one answer", async () => {
     const { core, run, slot, wired } = await channelWithQuiz();
     await run("daily quiz on 09:00 UTC daily");
@@ -169,6 +186,11 @@ describe("channel quiz", () => {
     const board = textOf(await run("leaderboard quiz", member("Ivy")));
     expect(board).toContain("Ivy");
     expect(board).not.toContain("Hal");
+    // Public again: back on this week's and the all-time quiz boards, with the point they won.
+    await run("privacy public", hidden);
+    for (const period of ["week", "all"]) {
+      expect(textOf(await run(`leaderboard quiz ${period}`, member("Ivy")))).toMatch(/\d\. Hal · 1 pts/);
+    }
   });
 
   it("GIVEN display names that try to ping everyone THEN the reveal's Slack message cannot", async () => {

@@ -84,6 +84,32 @@ export async function revealChannelQuiz(
   };
 }
 
+/** The quiz-board wins in a person's answers on one roadmap: right channel answers, revealed. */
+const winsOf = (answers: readonly QuizAnswer[], roadmapId: string) =>
+  answers.flatMap((one) =>
+    one.channelQuiz && one.right && !one.pending && one.roadmapId === roadmapId
+      ? [{ at: one.at, teamId: one.channelQuiz.teamId, channelId: one.channelQuiz.channelId }]
+      : [],
+  );
+
+/**
+ * Puts a person who turned public again back on the quiz boards of this week, this month and all
+ * time, in every channel they won a quiz in, as `privacy public` does for the topics boards.
+ */
+export async function restoreQuizPlaces(deps: ChannelQuizDeps, who: Who, roadmaps: readonly Roadmap[], now: Date) {
+  const { quizzes, standings } = deps;
+  await standings.people.withLock(who, async () => {
+    const { answers } = await quizzes.load(who);
+    for (const roadmap of roadmaps) {
+      const wins = winsOf(answers, roadmap.id);
+      const scopes = new Map(wins.map((win) => [`${win.teamId}\n${win.channelId}`, win]));
+      for (const scope of scopes.values()) {
+        await standings.moveOnQuizBoards(who, roadmap.id, wins, scope, now, standings.people.unit());
+      }
+    }
+  });
+}
+
 async function settle(
   deps: ChannelQuizDeps,
   roadmap: Roadmap,
@@ -107,15 +133,10 @@ async function settle(
       await unit.commit();
       return;
     }
-    const wins = answers.flatMap((one) =>
-      one.channelQuiz && one.right && !one.pending && one.roadmapId === roadmap.id
-        ? [{ at: one.at, teamId: one.channelQuiz.teamId, channelId: one.channelQuiz.channelId }]
-        : [],
-    );
     await standings.moveOnQuizBoards(
       who,
       roadmap.id,
-      wins,
+      winsOf(answers, roadmap.id),
       { teamId: quiz.teamId, channelId: quiz.channelId },
       new Date(at),
       unit,

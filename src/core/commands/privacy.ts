@@ -1,3 +1,4 @@
+import { restoreQuizPlaces } from "../../quiz/channel-quizzes.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { runMode } from "../modes.ts";
 import { type Reply, reply } from "../reply.ts";
@@ -22,6 +23,7 @@ async function set(context: CommandContext, visibility: "public" | "hidden"): Pr
   if (stored !== visibility) await context.recordPerson();
   const { before } =
     stored === visibility ? { before: stored } : await standings.setVisibility(who, visibility, roadmaps, now);
+  if (visibility === "public" && before === "hidden") await restoreQuizPlaces(context, who, roadmaps, now);
   const text =
     visibility === "hidden"
       ? `${before === "hidden" ? "You were already hidden." : "Done: you are off every leaderboard."} Your progress, streak and reminders work as before. \`${lookup.command("privacy public")}\` undoes it.`

@@ -113,6 +113,18 @@ async function pick(context: CommandContext, words: string[]): Promise<Reply> {
   const { who, channelQuizzes, quizzes, standings, now, lookup } = context;
   const id = words[0] ?? "";
   const choice = choiceNumber(words[1], lookup.command("quiz answer 2"));
+  // A channel's quiz is answered in that channel: the answer is kept (and settled) by user id there.
+  const posted = await channelQuizzes.get(id);
+  if (
+    posted &&
+    (posted.platform !== who.platform || posted.teamId !== (who.teamId ?? "-") || posted.channelId !== who.channelId)
+  ) {
+    throw new UserError(
+      "quiz.other-channel",
+      "That quiz belongs to another channel: answer it there, with its buttons.",
+      `Type \`${lookup.command("quiz")}\` for a question of your own.`,
+    );
+  }
   const outcome = await channelQuizzes.answer(id, who.userId, {
     choice,
     at: now.toISOString(),
