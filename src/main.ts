@@ -35,6 +35,8 @@ export interface AppOverrides {
   /** Slack's and Discord's defer thresholds (tests shorten them). */
   slackDeferAfterMs?: number;
   discordDeferAfterMs?: number;
+  /** How soon a clicked message is edited (a channel quiz's count; tests shorten it). */
+  refreshAfterMs?: number;
   /** The clock the core and the scheduler read (tests step it). */
   clock?: () => Date;
   /** false: no node-cron ticks; the caller runs scheduler.tick() itself (tests). */
@@ -130,6 +132,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           config: slackConfig,
           logger,
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
+          ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
         })
       : undefined;
   const discord =
@@ -140,6 +143,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           logger,
           store: app.store,
           ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
+          ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
         })
       : undefined;
   try {

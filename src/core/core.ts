@@ -5,6 +5,8 @@ import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
 import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
+import { channelQuizReply } from "../quiz/channel-quiz-replies.ts";
+import { questionFor } from "../quiz/questions.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { StoreError } from "../store/store.ts";
@@ -221,6 +223,20 @@ export class Core {
     if (text.length > maxInputLength) return false;
     const parsed = parse(text, this.grammar);
     return parsed.ok && buttonCommands.has(parsed.value.command.name);
+  }
+
+  /**
+   * The message a clicked button sits on, as it should read after the click, when the click
+   * changes it (a channel quiz's count of answers); undefined for every other button. Platforms
+   * edit the message with it, a little later and once for many clicks.
+   */
+  async refreshedMessage(text: string): Promise<Reply | undefined> {
+    const picked = /^quiz pick ([0-9a-f]{16}) [1-4]$/.exec(text);
+    const quiz = picked?.[1] ? await this.deps.channelQuizzes.get(picked[1]) : undefined;
+    const lookup = quiz && this.lookups.get(quiz.roadmapId);
+    if (!quiz || !lookup || quiz.revealedAt) return undefined;
+    const question = questionFor(lookup.roadmap, quiz.seed);
+    return channelQuizReply(lookup, quiz.id, question, Object.keys(quiz.answers).length);
   }
 
   /** Finding and suggesting stages and topics of a roadmap: the default one unless a loaded id is named. */

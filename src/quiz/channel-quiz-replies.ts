@@ -6,13 +6,15 @@ import { choiceButtons, explanation, questionBlocks } from "./question-blocks.ts
 import type { Question } from "./questions.ts";
 
 /** The quiz as posted to a channel: the question and four buttons anyone there can answer with once. */
-export function channelQuizReply(lookup: RoadmapLookup, quizId: string, question: Question): Reply {
+export function channelQuizReply(lookup: RoadmapLookup, quizId: string, question: Question, answered = 0): Reply {
   const [header, ...rest] = questionBlocks(question);
   return reply(
     [
       ...(header?.type === "header" ? [{ ...header, text: `Quiz of the day: ${question.prompt}` }] : []),
       ...rest,
       { type: "actions", buttons: choiceButtons(question, (n) => lookup.command(`quiz pick ${quizId} ${n}`)) },
+      // Only how many: who answered what stays private until the reveal.
+      { type: "text", text: answered === 0 ? "Nobody has answered yet." : `${answered} answered so far.` },
       {
         type: "context",
         text: `Answer once with the buttons; only you see your answer. The answer, and who got it right first, come with the next daily post or \`${lookup.command("daily quiz reveal")}\`. A right answer earns a point on \`${lookup.command("leaderboard quiz")}\`.`,

@@ -84,7 +84,7 @@ async function learningBot(start: string) {
       CONTENT_DIR: contentDir,
       LOG_LEVEL: "silent",
     }),
-    { store, clock: () => now, cron: false, instance: "discord-learning" },
+    { store, clock: () => now, cron: false, instance: "discord-learning", refreshAfterMs: 20 },
   );
 
   /** `/roadmap ...` as the given member: the interaction callback request the fake received. */
@@ -100,7 +100,7 @@ async function learningBot(start: string) {
   const click = async (
     customId: string | undefined,
     who: DiscordUser,
-    where: { channelId?: string } = {},
+    where: { channelId?: string; message?: { id: string } } = {},
   ): Promise<CallbackBody> => {
     if (!customId) throw new Error("no such button");
     const payload = await fake.interaction(buttonClick({ customId, user: who, ...where }));
@@ -262,17 +262,27 @@ describe("Discord channel quiz, through the real discord.js and the scheduler", 
 
       const ann = user({ id: "1290000000000000914", username: "ann", global_name: "Ann" });
       const ben = user({ id: "1290000000000000915", username: "ben", global_name: "Ben" });
-      const annFirst = await bot.click(buttons[right - 1]?.custom_id, ann, { channelId });
+      // Clicks on the posted quiz message itself, whose count the bot edits afterwards.
+      const onPost = { channelId, message: { id: "1300000000000000777" } };
+      const annFirst = await bot.click(buttons[right - 1]?.custom_id, ann, onPost);
       expect(annFirst.type).toBe(4);
       expect(annFirst.data?.flags).toBe(ephemeral);
       expect(embedText(annFirst.data)).toContain(`Got it: you chose ${right}`);
       bot.at("2026-03-09T09:02:00Z");
-      const benFirst = await bot.click(buttons[right - 1]?.custom_id, ben, { channelId });
+      const benFirst = await bot.click(buttons[right - 1]?.custom_id, ben, onPost);
       expect(benFirst.data?.flags).toBe(ephemeral);
       expect(embedText(benFirst.data)).toContain(`Got it: you chose ${right}`);
       expect(embedText(benFirst.data)).toContain("2 have answered so far");
 
-      const annAgain = await bot.click(buttons[right % 4]?.custom_id, ann, { channelId });
+      const annAgain = await bot.click(buttons[right % 4]?.custom_id, ann, onPost);
+      // The channel's message shows how many answered, and nothing of who or what.
+      const editPath = `/channels/${channelId}/messages/${onPost.message.id}`;
+      const edits = () => fake.requests.filter((request) => request.method === "PATCH" && request.path === editPath);
+      await fake.until(() => edits().some((edit) => JSON.stringify(edit.body).includes("2 answered so far")));
+      const lastEdit = JSON.stringify(edits().at(-1)?.body);
+      expect(lastEdit).toContain(`Quiz of the day: ${question.prompt}`);
+      expect(lastEdit).not.toMatch(/\bAnn\b|\bBen\b/);
+      expect(edits().at(-1)?.body).toMatchObject({ allowed_mentions: { parse: [] } });
       expect(annAgain.data?.flags).toBe(ephemeral);
       expect(embedText(annAgain.data)).toContain(`You already answered this quiz (you chose ${right})`);
       const stored = channelQuizSchema.parse(await bot.store.get(keys.channelQuiz(id)));

@@ -105,7 +105,7 @@ async function learningBot(start: string) {
       CONTENT_DIR: contentDir,
       LOG_LEVEL: "silent",
     }),
-    { store, clock: () => now, cron: false, instance: "slack-learning" },
+    { store, clock: () => now, cron: false, instance: "slack-learning", refreshAfterMs: 20 },
   );
   const url = `http://127.0.0.1:${running.port}/slack/events`;
 
@@ -284,8 +284,14 @@ describe("Slack channel quiz, through the real Bolt and the scheduler", () => {
       const annAgain = await bot.click(buttons[right % 4], ann, onPost);
       expect(annAgain.response_type).toBe("ephemeral");
       expect(messageText(annAgain)).toContain(`You already answered this quiz (you chose ${right})`);
-      // The channel post is never replaced by anyone's answer.
+      // The channel post is never replaced by anyone's answer; it is edited to show how many answered.
       expect(fake.postsTo(channelId)).toHaveLength(1);
+      const updates = () => fake.callsTo("chat.update", channelId);
+      await fake.until(() => updates().some((call) => JSON.stringify(call.params).includes("2 answered so far")));
+      const lastUpdate = updates().at(-1)?.params;
+      expect(lastUpdate?.ts).toBe(post.ts);
+      expect(JSON.stringify(lastUpdate)).toContain(`Quiz of the day: ${question.prompt}`);
+      expect(JSON.stringify(lastUpdate)).not.toMatch(/\bann\b|\bben\b/);
       const stored = channelQuizSchema.parse(await bot.store.get(keys.channelQuiz(id)));
       expect(Object.keys(stored.answers).sort()).toEqual([ann.user, ben.user]);
       expect(stored.answers[ann.user]).toMatchObject({ choice: right, name: "ann" });

@@ -8,6 +8,7 @@ import {
   MessageFlags,
   Options,
   PermissionFlagsBits,
+  Routes,
 } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
 import type { DiscordConfig } from "../../config.ts";
@@ -16,10 +17,11 @@ import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
+import { MessageRefresher } from "../message-refresher.ts";
 import { within } from "../within.ts";
 import { CallbackPost } from "./callback-post.ts";
 import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
-import { DiscordDelivery } from "./discord-delivery.ts";
+import { DiscordDelivery, editBody } from "./discord-delivery.ts";
 import { InteractionResponder } from "./interaction-response.ts";
 import { customIdPrefix, toDiscordMessage } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
@@ -33,6 +35,8 @@ export interface DiscordAdapterOptions {
   store: Store;
   /** How long an answer may take before the bot defers (Discord allows 3 s for the first response). */
   deferAfterMs?: number;
+  /** How long after a click that changes the message it sits on (a quiz's count) the message is edited. */
+  refreshAfterMs?: number;
 }
 
 const maxChoices = 25;
@@ -76,9 +80,11 @@ export class DiscordAdapter {
   private readonly callbacks: CallbackPost;
   private readonly respond: InteractionResponder;
   private gaveUp = false;
+  private readonly refresher: MessageRefresher;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
+    this.refresher = new MessageRefresher(options.logger, options.refreshAfterMs);
     this.client = new Client({
       // Interactions arrive whatever the intents. The Guilds intent would only fill caches the bot
       // never reads (every guild, its channels, roles, emojis, and each member who runs a command)
@@ -129,6 +135,7 @@ export class DiscordAdapter {
   }
 
   async stop(): Promise<void> {
+    await this.refresher.flush();
     await this.client.destroy();
     this.callbacks.close();
   }
@@ -205,6 +212,17 @@ export class DiscordAdapter {
       .handle({ text: command, who: whoFromInteraction(interaction), channelManagers: channelManagersOf(interaction) })
       .then((reply): Reply => (share && reply.outcome === "ok" ? sharedVersion(reply) : reply));
     await this.answer(interaction, answer, share);
+    this.refreshLater(command, interaction);
+  }
+
+  /** Edits the message the button sits on, a little later, when the click changed what it shows. */
+  private refreshLater(command: string, interaction: ButtonInteraction): void {
+    const { channelId, message } = interaction;
+    if (!channelId || message.flags.has(MessageFlags.Ephemeral)) return;
+    this.refresher.schedule(`${channelId}/${message.id}`, async () => {
+      const fresh = await this.options.core.refreshedMessage(command);
+      if (fresh) await this.client.rest.patch(Routes.channelMessage(channelId, message.id), { body: editBody(fresh) });
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   HTTPError,
   type REST,
   RESTJSONErrorCodes,
+  type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessagesThreadsJSONBody,
   Routes,
@@ -50,6 +51,12 @@ export function postBody(reply: Reply, nonce: string): RESTPostAPIChannelMessage
     nonce,
     enforce_nonce: true,
   };
+}
+
+/** A posted message's new content (an edit), as the REST API takes it; mentions stay off. */
+export function editBody(reply: Reply): RESTPatchAPIChannelMessageJSONBody {
+  const { content, embeds, components } = toDiscordMessage({ ...reply, private: false });
+  return { content: content ?? "", embeds, components, allowed_mentions: { parse: [] } };
 }
 
 type Where = "channel" | "person";

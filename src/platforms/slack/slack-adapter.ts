@@ -4,6 +4,7 @@ import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
+import { MessageRefresher } from "../message-refresher.ts";
 import { within } from "../within.ts";
 import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
@@ -24,13 +25,20 @@ export interface SlackAdapterOptions {
    * response_url. Slack gives up at 3 s; answering inside the acknowledgement is cheaper.
    */
   deferAfterMs?: number;
+  /** How long after a click that changes the message it sits on (a quiz's count) the message is edited. */
+  refreshAfterMs?: number;
 }
 
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
 const retryConfig = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
 
 /** The Web API calls a handler may make: users.info for channel managers, DM and upload for files. */
-type HandlerClient = UsersInfoClient & FileUploadClient;
+/** The one Web API call a refreshed message needs. */
+interface MessageUpdateClient {
+  chat: { update(arguments_: { channel: string; ts: string } & SlackMessage): Promise<unknown> };
+}
+
+type HandlerClient = UsersInfoClient & FileUploadClient & MessageUpdateClient;
 
 const invalidButton: RespondArguments = {
   response_type: "ephemeral",
@@ -47,11 +55,13 @@ export class SlackAdapter {
   readonly app: App;
   private readonly receiver: SlackHttpReceiver | SocketModeReceiver;
   private readonly deferAfterMs: number;
+  private readonly refresher: MessageRefresher;
   private scheduled: SlackDelivery | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, logger } = options;
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
+    this.refresher = new MessageRefresher(logger, options.refreshAfterMs);
     const clientOptions = { slackApiUrl: config.apiUrl, retryConfig };
     const slackLogger = boltLogger(logger);
     this.receiver =
@@ -102,6 +112,7 @@ export class SlackAdapter {
   }
 
   async stop(): Promise<void> {
+    await this.refresher.flush();
     if (this.receiver instanceof SocketModeReceiver) await this.receiver.stop();
   }
 
@@ -121,8 +132,22 @@ export class SlackAdapter {
     // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
     const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
     const answer = await this.options.core.handle({ text: command, who, channelManagers });
+    this.refreshLater(command, body, client);
     const shown: Reply = audience === "channel" && answer.outcome === "ok" ? sharedVersion(answer) : answer;
     return { ...(await this.message(shown, who.userId, client)), replace_original: false };
+  }
+
+  /** Edits the message the button sits on, a little later, when the click changed what it shows. */
+  private refreshLater(command: string, body: object, client: HandlerClient): void {
+    const container = (body as { container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } })
+      .container;
+    const channel = container?.channel_id;
+    const ts = container?.message_ts;
+    if (!channel || !ts || container?.is_ephemeral) return;
+    this.refresher.schedule(`${channel}/${ts}`, async () => {
+      const fresh = await this.options.core.refreshedMessage(command);
+      if (fresh) await client.chat.update({ channel, ts, ...toSlackMessage(fresh) });
+    });
   }
 
   /** A reply as a Slack message; its file, if any, is first sent to the person's DM. */
