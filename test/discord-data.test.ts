@@ -48,6 +48,22 @@ describe("Discord command data", () => {
     });
   });
 
+  it("GIVEN review and quiz THEN they are subcommand groups (review next|status|answer, quiz ask|answer|stats) and review answer's topic autocompletes", () => {
+    const group = (name: string) => data.options?.find((option) => option.name === name);
+    const subcommands = (name: string) => {
+      const found = group(name);
+      return found && "options" in found ? (found.options ?? []) : [];
+    };
+    expect(subcommands("review").map((sub) => sub.name)).toEqual(["next", "status", "answer"]);
+    expect(subcommands("quiz").map((sub) => sub.name)).toEqual(["ask", "answer", "stats"]);
+    const answer = subcommands("review").find((sub) => sub.name === "answer");
+    const options = answer && "options" in answer ? (answer.options ?? []) : [];
+    expect(options.map((option) => [option.name, "autocomplete" in option && option.autocomplete === true])).toEqual([
+      ["topic", true],
+      ["grade", false],
+    ]);
+  });
+
   it("GIVEN the same data twice THEN the hash is the same; any change alters it", () => {
     expect(commandDataHash(roadmapCommandData(commands, 26))).toBe(commandDataHash(data));
     expect(commandDataHash(roadmapCommandData(commands, 27))).not.toBe(commandDataHash(data));
