@@ -6,8 +6,10 @@ import { PersonalData } from "./progress/personal-data.ts";
 import { ProgressRepository } from "./progress/progress-repository.ts";
 import { RedisBoards } from "./progress/redis-boards.ts";
 import { Standings } from "./progress/standings.ts";
+import { AnswerBookShards } from "./quiz/answer-book.ts";
 import { ChannelQuizRepository } from "./quiz/channel-quiz.ts";
 import { QuizRepository } from "./quiz/quiz-repository.ts";
+import { RedisAnswerBook } from "./quiz/redis-answer-book.ts";
 import { ReviewRepository } from "./review/review-repository.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
 import type { RedisStore } from "./store/redis-store.ts";
@@ -28,7 +30,12 @@ export function repositories(
   const progress = new ProgressRepository(store, logger);
   const reviews = new ReviewRepository(store, logger);
   const quizzes = new QuizRepository(store, logger);
-  const channelQuizzes = new ChannelQuizRepository(store, logger);
+  // Redis keeps each quiz's answers in a hash of its own; every other store in sharded documents.
+  const channelQuizzes = new ChannelQuizRepository(
+    store,
+    logger,
+    isRedisStore(store) ? new RedisAnswerBook(store, logger) : new AnswerBookShards(store, logger),
+  );
   const schedule = scheduleContext(store, logger, defaultZone);
   const standings = new Standings({
     progress,

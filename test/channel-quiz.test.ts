@@ -54,7 +54,11 @@ async function channelWithQuiz(store: Store = openMemoryStore(silentLogger)) {
     now = new Date(`${date}T09:01:00Z`);
     await scheduler.tick();
   };
-  return { core, store, delivery, run, slot, wired };
+  /** Moves the clock to an instant. */
+  const at = (instant: number) => {
+    now = new Date(instant);
+  };
+  return { core, store, delivery, run, slot, wired, at, now: () => now };
 }
 
 /** The question posted for a date's slot, and its id (what the buttons carry). */
@@ -93,12 +97,14 @@ describe("channel quiz", () => {
   });
 
   it("GIVEN answers WHEN the next slot reveals THEN it shows the choices in order with the right one marked, the counts and the first three right, and the quiz board counts each right answer once", async () => {
-    const { core, delivery, run, slot } = await channelWithQuiz();
+    const { core, delivery, run, slot, at, now } = await channelWithQuiz();
     await run("daily quiz on 09:00 UTC daily");
     await slot("2026-03-02");
     const { id, question, right, wrong } = slotQuestion(core, "2026-03-02");
     const people = ["Ann", "Ben", "Cat", "Dan", "Eve"].map(member);
     for (const [index, person] of people.entries()) {
+      // A second apart: the first three right are told by when they answered.
+      at(now().getTime() + 1_000);
       const answer = await run(`quiz pick ${id} ${index === 1 ? wrong : right}`, person);
       expect(answer.private).toBe(true);
       expect(textOf(answer)).toContain(`Got it: you chose ${index === 1 ? wrong : right}.`);
@@ -142,7 +148,7 @@ describe("channel quiz", () => {
       expect(answer.outcome).toBe("user-error");
       expect(textOf(answer)).toContain("That quiz belongs to another channel");
     }
-    expect((await wired.channelQuizzes.get(id))?.answers).toEqual({});
+    expect((await wired.channelQuizzes.answers(id)).size).toBe(0);
   });
 
   it("GIVEN two clicks of one person at the same moment THEN the quiz counts one answer", async () => {
@@ -153,7 +159,7 @@ describe("channel quiz", () => {
     const ann = member("Ann");
     const answers = await Promise.all([run(`quiz pick ${id} ${right}`, ann), run(`quiz pick ${id} ${wrong}`, ann)]);
     expect(answers.filter((answer) => textOf(answer).includes("You already answered")).length).toBe(1);
-    expect(Object.keys((await wired.channelQuizzes.get(id))?.answers ?? {})).toEqual([ann.userId]);
+    expect([...(await wired.channelQuizzes.answers(id)).keys()]).toEqual([ann.userId]);
   });
 
   it("GIVEN no daily topic WHEN the quiz is turned on THEN the slot posts only the quiz; `daily quiz reveal` answers it now, once", async () => {
@@ -214,7 +220,7 @@ describe("channel quiz", () => {
     const ann = member("Ann");
     await run(`quiz pick ${id} ${right}`, ann);
     await run("forget-me confirm", ann);
-    expect((await wired.channelQuizzes.get(id))?.answers).toEqual({});
+    expect((await wired.channelQuizzes.answers(id)).size).toBe(0);
   });
 
   for (const kind of ["memory", "SQLite"] as const) {
@@ -241,7 +247,7 @@ describe("channel quiz", () => {
               : [[person, choice]];
           }) as [Who, number][];
           await Promise.all(clicks.map(([person, choice]) => run(`quiz pick ${id} ${choice}`, person)));
-          expect(Object.keys((await wired.channelQuizzes.get(id))?.answers ?? {}).length).toBe(500);
+          expect((await wired.channelQuizzes.answers(id)).size).toBe(500);
           const rightCount = people.filter((_, index) => index % 3 !== 0).length;
           const revealed = textOf(await run("daily quiz reveal"));
           expect(revealed).toContain(`500 answered, ${rightCount} right.`);

@@ -236,7 +236,7 @@ export class Core {
     const lookup = quiz && this.lookups.get(quiz.roadmapId);
     if (!quiz || !lookup || quiz.revealedAt) return undefined;
     const question = questionFor(lookup.roadmap, quiz.seed);
-    return channelQuizReply(lookup, quiz.id, question, Object.keys(quiz.answers).length);
+    return channelQuizReply(lookup, quiz.id, question, await this.deps.channelQuizzes.count(quiz.id));
   }
 
   /** Finding and suggesting stages and topics of a roadmap: the default one unless a loaded id is named. */

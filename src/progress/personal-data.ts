@@ -59,6 +59,7 @@ export class PersonalData {
     );
     const streak = await standings.streak(who, roadmaps, now);
     const quizzes = await this.deps.quizzes.load(who);
+    const waiting = await this.waitingAnswers(who);
     return {
       about: "Everything roadmap-bot stores about you. `forget-me` deletes all of it.",
       exportedAt: now.toISOString(),
@@ -75,6 +76,7 @@ export class PersonalData {
       progress,
       reviews,
       quizzes: quizzes.open || quizzes.answers.length > 0 ? quizzes : null,
+      ...(waiting.length > 0 ? { channelQuizAnswersAwaitingReveal: waiting } : {}),
       streak,
       leaderboards: profile ? standings.placesOf(profile).map(({ board, points }) => ({ ...board, points })) : [],
       reminder: reminder ? { ...reminder, state } : null,
@@ -82,6 +84,26 @@ export class PersonalData {
       reminderLog: ledger,
       dailyTopicsYouSetUp: channels.map(describeChannel),
     };
+  }
+
+  /** The channel quizzes of the person's platform that wait for their reveal. */
+  private async openQuizzes(who: Who): Promise<string[]> {
+    const channels = [...(await this.deps.subscriptions.all()).values()].filter(
+      (subscription) => subscription.kind === "channel" && subscription.platform === who.platform,
+    );
+    const states = await Promise.all(channels.map((channel) => this.deps.subscriptions.state(channel.id)));
+    return states.flatMap((state) => (state.quizId ? [state.quizId] : []));
+  }
+
+  /** The person's answers to channel quizzes not revealed yet (their own quiz document has the rest). */
+  private async waitingAnswers(who: Who): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (const quizId of await this.openQuizzes(who)) {
+      const answer = (await this.deps.channelQuizzes.answers(quizId)).get(who.userId);
+      const quiz = answer && (await this.deps.channelQuizzes.get(quizId));
+      if (answer && quiz) found.push({ quizId, teamId: quiz.teamId, channelId: quiz.channelId, ...answer });
+    }
+    return found;
   }
 
   /** The reminder's ledger entries (one per local date it ran), read by date like forget deletes them. */
@@ -124,11 +146,13 @@ export class PersonalData {
       const unit = standings.people.unit();
       await Promise.all(ids.map((roadmapId) => this.deps.progress.delete(roadmapId, who, unit)));
       await Promise.all(ids.map((roadmapId) => this.deps.reviews.delete(roadmapId, who, unit)));
-      // Their answers in channel quizzes (and with them their names there) go first; the quiz
-      // document that lists them goes with the rest, so a forget-me cut short finds them again.
+      // Their answers in channel quizzes (and with them their names there) go first: the revealed
+      // ones their quiz document lists, which goes with the rest so a forget-me cut short finds
+      // them again, and any waiting for a reveal in a channel of their platform.
       for (const answer of (await this.deps.quizzes.load(who)).answers) {
         if (answer.channelQuiz) await this.deps.channelQuizzes.forget(answer.channelQuiz.id, who.userId);
       }
+      for (const quizId of await this.openQuizzes(who)) await this.deps.channelQuizzes.forget(quizId, who.userId);
       await this.deps.quizzes.delete(who, unit);
       await standings.people.delete(who, unit);
       await standings.leaveAll(who, profile ?? newProfile(now), unit);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
+import type { AnswerBook } from "./answer-book.ts";
 
 const instant = z.iso.datetime();
 
@@ -24,7 +25,6 @@ export const channelQuizSchema = z.object({
   channelId: z.string(),
   postedAt: instant,
   revealedAt: instant.optional(),
-  answers: z.record(z.string(), channelAnswerSchema),
 });
 export type ChannelQuiz = z.infer<typeof channelQuizSchema>;
 
@@ -38,7 +38,7 @@ export function slotQuizIdentity(subscriptionId: string, date: string): { id: st
 }
 
 export type AnswerOutcome =
-  | { kind: "recorded"; quiz: ChannelQuiz; answers: number }
+  | { kind: "recorded"; quiz: ChannelQuiz; answers?: number }
   | { kind: "again"; quiz: ChannelQuiz; choice: number }
   | { kind: "revealed"; quiz: ChannelQuiz }
   | { kind: "unknown" };
@@ -48,6 +48,7 @@ export class ChannelQuizRepository {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly book: AnswerBook,
   ) {}
 
   async get(id: string): Promise<ChannelQuiz | undefined> {
@@ -69,28 +70,32 @@ export class ChannelQuizRepository {
     });
   }
 
-  /** Records one person's answer, once: a second one, or one after the reveal, changes nothing. */
-  answer(id: string, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
-    return this.store.withLock(keys.channelQuiz(id), async (): Promise<AnswerOutcome> => {
-      const quiz = await this.get(id);
-      if (!quiz) return { kind: "unknown" };
-      if (quiz.revealedAt) return { kind: "revealed", quiz };
-      const earlier = quiz.answers[userId];
-      if (earlier) return { kind: "again", quiz, choice: earlier.choice };
-      const next = { ...quiz, answers: { ...quiz.answers, [userId]: answer } };
-      await this.store.set(keys.channelQuiz(id), next);
-      return { kind: "recorded", quiz: next, answers: Object.keys(next.answers).length };
-    });
+  /**
+   * Records one person's answer, once: a second one, or one after the reveal, changes nothing. The
+   * answers live in the answer book; this document only says whether the quiz is still open.
+   */
+  async answer(id: string, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
+    const quiz = await this.get(id);
+    if (!quiz) return { kind: "unknown" };
+    if (quiz.revealedAt) return { kind: "revealed", quiz };
+    const { added, kept, count } = await this.book.add(id, userId, answer);
+    if (!added) return { kind: "again", quiz, choice: kept.choice };
+    return { kind: "recorded", quiz, ...(count === undefined ? {} : { answers: count }) };
+  }
+
+  /** Every answer of a quiz, by user id. */
+  answers(id: string): Promise<Map<string, ChannelAnswer>> {
+    return this.book.all(id);
+  }
+
+  /** How many have answered a quiz. */
+  count(id: string): Promise<number> {
+    return this.book.count(id);
   }
 
   /** Takes one person's answer out of a quiz (forget-me); the count drops with it. */
   forget(id: string, userId: string): Promise<void> {
-    return this.store.withLock(keys.channelQuiz(id), async () => {
-      const quiz = await this.get(id);
-      if (!quiz?.answers[userId]) return;
-      const { [userId]: _gone, ...answers } = quiz.answers;
-      await this.store.set(keys.channelQuiz(id), { ...quiz, answers });
-    });
+    return this.book.remove(id, userId);
   }
 
   /** Marks the quiz revealed (once); resolves with the quiz as stored after, or undefined when unknown. */

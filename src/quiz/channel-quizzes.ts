@@ -22,33 +22,12 @@ export interface Revealed {
   firstRight: string[];
 }
 
-/** The channel quiz a person answered, as their own quiz document keeps it until the reveal. */
-export function pendingAnswer(
-  quiz: ChannelQuiz,
-  question: Question,
-  roadmap: Roadmap,
-  choice: number,
-  at: string,
-): QuizAnswer {
-  return {
-    seed: quiz.seed,
-    roadmapId: quiz.roadmapId,
-    topicId: question.topicId,
-    stageNumber: roadmap.topicsById.get(question.topicId)?.stageNumber ?? 1,
-    right: false,
-    pending: true,
-    choice,
-    at,
-    channelQuiz: { id: quiz.id, teamId: quiz.teamId, channelId: quiz.channelId },
-  };
-}
-
 /**
- * Reveals a channel quiz: settles every answer in its person's quiz document (right or not, no
- * longer pending) and moves the right ones onto the quiz boards, each under that person's lock,
- * then marks the quiz revealed. A reveal cut short is simply run again: answers already settled
- * are skipped, and board points are recomputed from the wins, never added. Undefined when the quiz
- * or its roadmap is unknown.
+ * Reveals a channel quiz: marks it revealed (no more answers), then settles every answer in its
+ * person's quiz document (right or not) and moves the right ones onto the quiz boards, each under
+ * that person's lock. A reveal cut short is simply run again: answers already settled are
+ * skipped, and board points are recomputed from the wins, never added. Undefined when the quiz or
+ * its roadmap is unknown.
  */
 export async function revealChannelQuiz(
   deps: ChannelQuizDeps,
@@ -60,20 +39,24 @@ export async function revealChannelQuiz(
   const roadmap = roadmaps.find((one) => one.id === quiz?.roadmapId);
   if (!quiz || !roadmap) return undefined;
   const question = questionFor(roadmap, quiz.seed);
-  const answers = Object.entries(quiz.answers).sort(([, a], [, b]) => Date.parse(a.at) - Date.parse(b.at));
-  if (!quiz.revealedAt) {
-    for (const [userId, answer] of answers) {
-      const who: Who = {
-        platform: quiz.platform,
-        userId,
-        teamId: quiz.teamId,
-        channelId: quiz.channelId,
-        ...(answer.name ? { displayName: answer.name } : {}),
-      };
-      await settle(deps, roadmap, quiz, question, who, answer.choice, answer.at);
-    }
-  }
+  // Closed first, then the answers are read and settled: a click in the same few milliseconds as
+  // the reveal can still land after the read, and is then told "Got it" but counted nowhere.
+  // Settling skips what is settled already, so a reveal cut short is completed by running it again.
   const revealed = (await deps.channelQuizzes.markRevealed(id, now)) ?? quiz;
+  // Earliest first; answers of the same millisecond in user-id order, so every reveal reads alike.
+  const answers = [...(await deps.channelQuizzes.answers(id))].sort(
+    ([userA, a], [userB, b]) => Date.parse(a.at) - Date.parse(b.at) || (userA < userB ? -1 : userA > userB ? 1 : 0),
+  );
+  for (const [userId, answer] of answers) {
+    const who: Who = {
+      platform: quiz.platform,
+      userId,
+      teamId: quiz.teamId,
+      channelId: quiz.channelId,
+      ...(answer.name ? { displayName: answer.name } : {}),
+    };
+    await settle(deps, roadmap, quiz, question, who, answer.choice, answer.at);
+  }
   const rightAnswers = answers.filter(([, answer]) => answer.choice - 1 === question.answer);
   return {
     quiz: revealed,
@@ -87,7 +70,7 @@ export async function revealChannelQuiz(
 /** The quiz-board wins in a person's answers on one roadmap: right channel answers, revealed. */
 const winsOf = (answers: readonly QuizAnswer[], roadmapId: string) =>
   answers.flatMap((one) =>
-    one.channelQuiz && one.right && !one.pending && one.roadmapId === roadmapId
+    one.channelQuiz && one.right && one.roadmapId === roadmapId
       ? [{ at: one.at, teamId: one.channelQuiz.teamId, channelId: one.channelQuiz.channelId }]
       : [],
   );
@@ -122,11 +105,18 @@ async function settle(
   const { quizzes, standings } = deps;
   await standings.people.withLock(who, async () => {
     const mine = await quizzes.load(who);
-    const earlier = mine.answers.find((one) => one.channelQuiz?.id === quiz.id);
-    if (earlier && !earlier.pending) return;
-    const { pending: _pending, ...settled } = pendingAnswer(quiz, question, roadmap, choice, at);
-    const answer: QuizAnswer = { ...settled, right: choice - 1 === question.answer };
-    const answers = [...mine.answers.filter((one) => one !== earlier), answer];
+    if (mine.answers.some((one) => one.channelQuiz?.id === quiz.id)) return;
+    const answer: QuizAnswer = {
+      seed: quiz.seed,
+      roadmapId: quiz.roadmapId,
+      topicId: question.topicId,
+      stageNumber: roadmap.topicsById.get(question.topicId)?.stageNumber ?? 1,
+      right: choice - 1 === question.answer,
+      choice,
+      at,
+      channelQuiz: { id: quiz.id, teamId: quiz.teamId, channelId: quiz.channelId },
+    };
+    const answers = [...mine.answers, answer];
     const unit = standings.people.unit();
     await quizzes.saveAnswers(who, mine, answers, unit);
     if (!answer.right) {

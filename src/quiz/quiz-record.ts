@@ -18,11 +18,7 @@ export const answerSchema = z.object({
   at: instant,
   /** Set for an answer to a channel's quiz: which one, and where (the quiz board's scope). */
   channelQuiz: z.object({ id: z.string(), teamId: z.string(), channelId: z.string() }).optional(),
-  /**
-   * A channel quiz answer before the reveal: `right` is not known to the person yet (false until
-   * then), and the choice is kept so forget-me and export can find it.
-   */
-  pending: z.boolean().optional(),
+  /** The number chosen (channel quizzes; a personal answer is kept as right or not). */
   choice: z.number().int().min(1).max(4).optional(),
 });
 export type QuizAnswer = z.infer<typeof answerSchema>;

@@ -203,7 +203,6 @@ export class DailyScheduler {
       teamId: subscription.teamId ?? "-",
       channelId: subscription.channelId ?? "",
       postedAt: now.toISOString(),
-      answers: {},
     });
     const ref = await delivery.postToChannel(target, {
       reply: channelQuizReply(lookup, quiz.id, questionFor(lookup.roadmap, quiz.seed)),

@@ -38,6 +38,12 @@ export const keys = {
   quizzes: (person: Person): string => `quiz:${part(person.platform)}:${part(person.userId)}`,
   /** One channel quiz: its question's seed, where it was posted, the answers, whether it was revealed. */
   channelQuiz: (quizId: string): string => `channel-quiz:${part(quizId)}`,
+  /**
+   * A channel quiz's answers: one of its 64 shard documents (AnswerBookShards), or with no shard
+   * the Redis hash of all of them (RedisAnswerBook).
+   */
+  channelQuizAnswers: (quizId: string, shard?: number): string =>
+    `channel-quiz-answers:${part(quizId)}${shard === undefined ? "" : `:${shard}`}`,
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,

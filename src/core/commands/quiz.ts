@@ -1,5 +1,4 @@
 import type { Roadmap } from "../../content/schema.ts";
-import { pendingAnswer } from "../../quiz/channel-quizzes.ts";
 import { choiceButtons, explanation, questionBlocks } from "../../quiz/question-blocks.ts";
 import { newSeed, type Question, questionFor } from "../../quiz/questions.ts";
 import type { QuizAnswer } from "../../quiz/quiz-record.ts";
@@ -110,7 +109,7 @@ async function answer(context: CommandContext, words: string[]): Promise<Reply> 
  * answer once and confirms it privately. Right or wrong is told to everyone at the reveal.
  */
 async function pick(context: CommandContext, words: string[]): Promise<Reply> {
-  const { who, channelQuizzes, quizzes, standings, now, lookup } = context;
+  const { who, channelQuizzes, now, lookup } = context;
   const id = words[0] ?? "";
   const choice = choiceNumber(words[1], lookup.command("quiz answer 2"));
   // A channel's quiz is answered in that channel: the answer is kept (and settled) by user id there.
@@ -155,22 +154,18 @@ async function pick(context: CommandContext, words: string[]): Promise<Reply> {
       },
     ]);
   }
-  // Their answer earns a place on the quiz board at the reveal: the board needs their name.
-  await context.recordPerson();
-  const { quiz } = outcome;
-  const roadmap = context.roadmaps.find((one) => one.id === quiz.roadmapId) ?? context.roadmap;
-  const question = questionFor(roadmap, quiz.seed);
-  await standings.people.withLock(who, async () => {
-    const mine = await quizzes.load(who);
-    if (mine.answers.some((one) => one.channelQuiz?.id === quiz.id)) return;
-    const unit = standings.people.unit();
-    await quizzes.answer(who, mine, pendingAnswer(quiz, question, roadmap, choice, now.toISOString()), unit);
-    await unit.commit();
-  });
+  // One write: the answer, in the quiz's answer book. The person's own quiz document and the quiz
+  // board (and with it their profile) are written at the reveal, when right or wrong is known.
+  const sofar =
+    outcome.answers === undefined
+      ? ""
+      : outcome.answers === 1
+        ? " You are the first to answer."
+        : ` ${outcome.answers} have answered so far.`;
   return reply([
     {
       type: "text",
-      text: `Got it: you chose ${choice}. ${outcome.answers === 1 ? "You are the first to answer." : `${outcome.answers} have answered so far.`} The answer comes with the reveal.`,
+      text: `Got it: you chose ${choice}.${sofar} The answer comes with the reveal.`,
     },
   ]);
 }
@@ -178,8 +173,8 @@ async function pick(context: CommandContext, words: string[]): Promise<Reply> {
 /** `quiz stats`: answered, share right, and the same by stage. */
 async function stats(context: CommandContext): Promise<Reply> {
   const { who, quizzes, roadmap, lookup } = context;
-  // A channel quiz's answer counts once it is revealed: until then not even its owner knows.
-  const answers = (await quizzes.load(who)).answers.filter((one) => one.roadmapId === roadmap.id && !one.pending);
+  // A channel quiz's answer is in here from its reveal on: until then not even its owner knows.
+  const answers = (await quizzes.load(who)).answers.filter((one) => one.roadmapId === roadmap.id);
   if (answers.length === 0) {
     return reply([
       { type: "text", text: `No quiz answers yet. \`${lookup.command("quiz")}\` asks your first question.` },

@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { createClient } from "@keyv/redis";
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../src/core/logger.ts";
+import { type AnswerBook, AnswerBookShards } from "../src/quiz/answer-book.ts";
+import type { ChannelAnswer } from "../src/quiz/channel-quiz.ts";
+import { RedisAnswerBook } from "../src/quiz/redis-answer-book.ts";
+import { openMemoryStore, openStore } from "../src/store/open-store.ts";
+import { openRedis } from "../src/store/redis-store.ts";
+import { withTempDir } from "./helpers.ts";
+import { postgresTestUrl, serviceAvailable } from "./services.ts";
+
+/** Database 3 is this file's alone: flushed before and after. */
+const redisUrl = "redis://127.0.0.1:6379/3";
+
+async function flushRedis(): Promise<void> {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  try {
+    await client.flushDb();
+  } finally {
+    client.destroy();
+  }
+}
+
+interface BookUnderTest {
+  name: string;
+  available?: () => Promise<boolean>;
+  /** A fresh book, and what ends whatever it was opened on. */
+  with(run: (book: AnswerBook) => Promise<void>): Promise<void>;
+}
+
+const answer = (choice: number, second: number, name?: string): ChannelAnswer => ({
+  choice,
+  at: new Date(Date.UTC(2026, 2, 2, 9, 1, second)).toISOString(),
+  ...(name ? { name } : {}),
+});
+
+/** One contract, run against every AnswerBook: what the channel quiz relies on. */
+function answerBookContract(subject: BookUnderTest): void {
+  describe(`AnswerBook contract: ${subject.name}`, async () => {
+    const available = subject.available ? await subject.available() : true;
+
+    it.skipIf(!available)(
+      "GIVEN one answer, then another from the same person THEN the first is kept and counted once",
+      async () => {
+        await subject.with(async (book) => {
+          const quiz = `q-once-${randomUUID()}`;
+          expect(await book.add(quiz, "U1", answer(2, 1, "Ann"))).toMatchObject({
+            added: true,
+            kept: answer(2, 1, "Ann"),
+          });
+          expect(await book.add(quiz, "U1", answer(3, 2, "Ann"))).toMatchObject({
+            added: false,
+            kept: answer(2, 1, "Ann"),
+          });
+          expect(await book.count(quiz)).toBe(1);
+          expect(await book.all(quiz)).toEqual(new Map([["U1", answer(2, 1, "Ann")]]));
+          expect(await book.count(`${quiz}-other`)).toBe(0);
+        });
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN 300 people answering at once, every fifth twice with another choice THEN each is kept once, with their first answer",
+      async () => {
+        await subject.with(async (book) => {
+          const quiz = `q-crowd-${randomUUID()}`;
+          const clicks = Array.from({ length: 300 }, (_, i) => [
+            { userId: `U${i}`, answer: answer((i % 4) + 1, i % 60) },
+            ...(i % 5 === 0 ? [{ userId: `U${i}`, answer: answer(((i + 1) % 4) + 1, i % 60) }] : []),
+          ]).flat();
+          const results = await Promise.all(clicks.map((click) => book.add(quiz, click.userId, click.answer)));
+          expect(results.filter((result) => result.added)).toHaveLength(300);
+          const all = await book.all(quiz);
+          expect(all.size).toBe(300);
+          expect(await book.count(quiz)).toBe(300);
+          // Both of a person's clicks were told the answer that is kept, and it is one they gave.
+          clicks.forEach((click, index) => {
+            expect(results[index]?.kept, click.userId).toEqual(all.get(click.userId));
+            const theirs = clicks.filter((other) => other.userId === click.userId).map((other) => other.answer);
+            expect(theirs, click.userId).toContainEqual(all.get(click.userId));
+          });
+        });
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN an answer removed (forget-me) THEN it is gone from the list and the count, and others stay",
+      async () => {
+        await subject.with(async (book) => {
+          const quiz = `q-forget-${randomUUID()}`;
+          await book.add(quiz, "U1", answer(1, 1, "Ann"));
+          await book.add(quiz, "U2", answer(2, 2, "Ben"));
+          await book.remove(quiz, "U1");
+          await book.remove(quiz, "U-never");
+          expect([...(await book.all(quiz)).keys()]).toEqual(["U2"]);
+          expect(await book.count(quiz)).toBe(1);
+          expect((await book.add(quiz, "U1", answer(4, 3))).added).toBe(true);
+        });
+      },
+    );
+  });
+}
+
+answerBookContract({
+  name: "shards on the memory store",
+  with: async (run) => {
+    const store = openMemoryStore(silentLogger);
+    await run(new AnswerBookShards(store, silentLogger)).finally(() => store.close());
+  },
+});
+
+answerBookContract({
+  name: "shards on SQLite",
+  with: (run) =>
+    withTempDir(async (dir) => {
+      const store = await openStore(`sqlite://${path.join(dir, "answers.sqlite")}`, silentLogger);
+      await run(new AnswerBookShards(store, silentLogger)).finally(() => store.close());
+    }),
+});
+
+answerBookContract({
+  name: "shards on PostgreSQL",
+  available: () => serviceAvailable("PostgreSQL", 5432),
+  with: async (run) => {
+    const store = await openStore(postgresTestUrl, silentLogger);
+    await run(new AnswerBookShards(store, silentLogger)).finally(() => store.close());
+  },
+});
+
+answerBookContract({
+  name: "a Redis hash",
+  available: () => serviceAvailable("Redis", 6379),
+  with: async (run) => {
+    await flushRedis();
+    const store = await openRedis(redisUrl, silentLogger, {});
+    try {
+      await run(new RedisAnswerBook(store, silentLogger));
+    } finally {
+      await store.close();
+      await flushRedis();
+    }
+  },
+});
