@@ -64,8 +64,6 @@ import type { Reply } from "../src/core/reply.ts";
 import { renderText } from "../src/platforms/console/render-text.ts";
 import { slotQuizIdentity } from "../src/quiz/channel-quiz.ts";
 import { repositories } from "../src/repositories.ts";
-import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
-import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { channelSubscriptionId } from "../src/schedule/subscription.ts";
 import { BatchedSqlite } from "../src/store/batched-sqlite.ts";
 import { keys } from "../src/store/keys.ts";
@@ -74,7 +72,7 @@ import { namespace } from "../src/store/namespace.ts";
 import { openMemoryStore, openStore, tuneSqlite } from "../src/store/open-store.ts";
 import type { Store, StoreWrite } from "../src/store/store.ts";
 import { shippedRoadmaps } from "../test/helpers.ts";
-import { RecordingDelivery } from "../test/schedule-sim.ts";
+import { RecordingDelivery, schedulerFor } from "../test/schedule-sim.ts";
 import { closedLoop, median, ratioLine } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -489,17 +487,13 @@ async function partB(backend: Backend, roadmaps: readonly Roadmap[]): Promise<nu
     const wired = repositories(store, silentLogger, "UTC");
     const core = new Core({ roadmaps, ...wired, logger: silentLogger, clock });
     const delivery = new RecordingDelivery(platform);
-    const scheduler = new DailyScheduler({
-      subscriptions: wired.schedule.subscriptions,
-      ledger: new PostLedger(store, silentLogger),
-      progress: wired.progress,
-      standings: wired.standings,
-      quizDeps: wired,
-      roadmaps: core,
-      deliveries: [delivery],
-      logger: silentLogger,
+    const scheduler = schedulerFor({
+      store: store,
+      wired,
+      core: core,
+      delivery: delivery,
+      clock: clock,
       instance: "bench",
-      clock,
     });
     now = new Date(firstSlot + 8 * 3_600_000);
     const on = "daily quiz on 09:00 UTC daily";

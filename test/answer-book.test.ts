@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createClient } from "@keyv/redis";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/core/logger.ts";
 import { type AnswerBook, AnswerBookShards } from "../src/quiz/answer-book.ts";
@@ -9,20 +8,12 @@ import { RedisAnswerBook } from "../src/quiz/redis-answer-book.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import { openRedis } from "../src/store/redis-store.ts";
 import { withTempDir } from "./helpers.ts";
-import { postgresTestUrl, serviceAvailable } from "./services.ts";
+import { flushRedisDatabase, postgresTestUrl, serviceAvailable } from "./services.ts";
 
 /** Database 3 is this file's alone: flushed before and after. */
 const redisUrl = "redis://127.0.0.1:6379/3";
 
-async function flushRedis(): Promise<void> {
-  const client = createClient({ url: redisUrl });
-  await client.connect();
-  try {
-    await client.flushDb();
-  } finally {
-    client.destroy();
-  }
-}
+const flushRedis = () => flushRedisDatabase(redisUrl);
 
 interface BookUnderTest {
   name: string;

@@ -1,24 +1,15 @@
-import { createClient } from "@keyv/redis";
 import { silentLogger } from "../src/core/logger.ts";
 import { BoardRepository } from "../src/progress/board-repository.ts";
 import { RedisBoards } from "../src/progress/redis-boards.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import { openRedis } from "../src/store/redis-store.ts";
 import { boardsContract } from "./contract/boards.contract.ts";
-import { serviceAvailable } from "./services.ts";
+import { flushRedisDatabase, serviceAvailable } from "./services.ts";
 
 /** Database 7 is this file's alone: flushed before and after. */
 const redisUrl = "redis://127.0.0.1:6379/7";
 
-async function flush(): Promise<void> {
-  const client = createClient({ url: redisUrl });
-  await client.connect();
-  try {
-    await client.flushDb();
-  } finally {
-    client.destroy();
-  }
-}
+const flush = () => flushRedisDatabase(redisUrl);
 
 boardsContract({
   name: "paged documents (BoardRepository) on the memory store",

@@ -1,7 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
-import { createClient } from "@keyv/redis";
 import { describe, expect, it } from "vitest";
 import type { Who } from "../src/core/command.ts";
 import { silentLogger } from "../src/core/logger.ts";
@@ -12,7 +11,7 @@ import { repositories } from "../src/repositories.ts";
 import { boardId } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { contentDir, shippedRoadmaps } from "./helpers.ts";
-import { serviceAvailable } from "./services.ts";
+import { flushRedisDatabase, serviceAvailable } from "./services.ts";
 
 /** A database of its own, flushed before and after: nothing else uses db 13. */
 const redisUrl = "redis://127.0.0.1:6379/13";
@@ -58,15 +57,7 @@ class CoreProcess {
   }
 }
 
-async function flush(): Promise<void> {
-  const client = createClient({ url: redisUrl });
-  await client.connect();
-  try {
-    await client.flushDb();
-  } finally {
-    await client.close();
-  }
-}
+const flush = () => flushRedisDatabase(redisUrl);
 
 describe("channel quiz on Redis, three processes", async () => {
   const available = await serviceAvailable("Redis", 6379);

@@ -7,13 +7,11 @@ import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { slotQuizIdentity } from "../src/quiz/channel-quiz.ts";
 import { questionFor } from "../src/quiz/questions.ts";
 import { repositories } from "../src/repositories.ts";
-import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
-import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { channelSubscriptionId } from "../src/schedule/subscription.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
 import { makeCore, textOf, withTempDir } from "./helpers.ts";
-import { RecordingDelivery } from "./schedule-sim.ts";
+import { RecordingDelivery, schedulerFor } from "./schedule-sim.ts";
 
 const manager: ChannelManagers = { description: "members with Manage Channels", check: async () => true };
 const nobody: ChannelManagers = { description: "members with Manage Channels", check: async () => false };
@@ -35,18 +33,7 @@ async function channelWithQuiz(store: Store = openMemoryStore(silentLogger)) {
   const { core } = await makeCore({ store, now: clock });
   const wired = repositories(store, silentLogger, "UTC");
   const delivery = new RecordingDelivery();
-  const scheduler = new DailyScheduler({
-    subscriptions: wired.schedule.subscriptions,
-    ledger: new PostLedger(store, silentLogger),
-    progress: wired.progress,
-    standings: wired.standings,
-    quizDeps: wired,
-    roadmaps: core,
-    deliveries: [delivery],
-    logger: silentLogger,
-    instance: "a",
-    clock,
-  });
+  const scheduler = schedulerFor({ store: store, wired, core: core, delivery: delivery, clock: clock, instance: "a" });
   const run = (text: string, who: Who = owner, channelManagers: ChannelManagers = manager) =>
     core.handle({ text, who, channelManagers });
   /** Moves the clock to 09:01 UTC of a day and runs one scheduler tick. */

@@ -7,14 +7,12 @@ import type { ChannelManagers, Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
 import { repositories } from "../src/repositories.ts";
-import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
-import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { channelSubscriptionId, reminderId } from "../src/schedule/subscription.ts";
 import { type BoardRef, boardId } from "../src/store/keys.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
 import { shippedRoadmaps, textOf } from "./helpers.ts";
-import { RecordingDelivery, ticks } from "./schedule-sim.ts";
+import { RecordingDelivery, schedulerFor, ticks } from "./schedule-sim.ts";
 import { serviceAvailable } from "./services.ts";
 import { deleteMentioning, entriesMentioning, type RawEntry, scanStore } from "./store-scan.ts";
 
@@ -62,17 +60,13 @@ async function world(store: Store) {
   const wired = repositories(store, silentLogger, "UTC");
   const core = new Core({ roadmaps: await shippedRoadmaps(), ...wired, logger: silentLogger, clock: () => now });
   const delivery = new RecordingDelivery("test");
-  const scheduler = new DailyScheduler({
-    subscriptions: wired.schedule.subscriptions,
-    ledger: new PostLedger(store, silentLogger),
-    progress: wired.progress,
-    standings: wired.standings,
-    quizDeps: wired,
-    roadmaps: core,
-    deliveries: [delivery],
-    logger: silentLogger,
-    instance: "forget-me-test",
+  const scheduler = schedulerFor({
+    store: store,
+    wired,
+    core: core,
+    delivery: delivery,
     clock: () => now,
+    instance: "forget-me-test",
   });
 
   const at = (instant: string) => {

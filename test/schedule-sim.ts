@@ -1,6 +1,12 @@
+import type { Core } from "../src/core/core.ts";
+import { silentLogger } from "../src/core/logger.ts";
+import type { repositories } from "../src/repositories.ts";
+import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import type { Delivery, DeliveryError, OutgoingPost } from "../src/schedule/delivery.ts";
+import { PostLedger } from "../src/schedule/post-ledger.ts";
 import type { Subscription } from "../src/schedule/subscription.ts";
 import { isoDate, localParts, nextDate, weekdayOf } from "../src/schedule/zoned-time.ts";
+import type { Store } from "../src/store/store.ts";
 
 export interface SentPost {
   kind: "channel" | "direct";
@@ -83,3 +89,30 @@ export function ticks(start: string, end: string, stepMinutes: number): Date[] {
 /** Post keys that occur more than once. */
 export const duplicates = (keys: readonly string[]): string[] =>
   [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))].sort();
+
+/**
+ * A scheduler wired as main.ts wires it, over one store's repositories and a core, posting to one
+ * (recording) delivery: what tests and benches that tick it by hand need.
+ */
+export function schedulerFor(options: {
+  store: Store;
+  wired: ReturnType<typeof repositories>;
+  core: Core;
+  delivery: Delivery;
+  clock: () => Date;
+  instance: string;
+}): DailyScheduler {
+  const { store, wired, core, delivery, clock, instance } = options;
+  return new DailyScheduler({
+    subscriptions: wired.schedule.subscriptions,
+    ledger: new PostLedger(store, silentLogger),
+    progress: wired.progress,
+    standings: wired.standings,
+    quizDeps: wired,
+    roadmaps: core,
+    deliveries: [delivery],
+    logger: silentLogger,
+    instance,
+    clock,
+  });
+}

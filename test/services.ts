@@ -33,3 +33,15 @@ export async function serviceAvailable(name: string, port: number): Promise<bool
   console.warn(`Skipping the ${name} suites: nothing listens on 127.0.0.1:${port}. Start ${name} to run them.`);
   return false;
 }
+
+/** Empties one Redis database: the suites that own a database of their own call it before and after. */
+export async function flushRedisDatabase(url: string): Promise<void> {
+  const { createClient } = await import("@keyv/redis");
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    await client.flushDb();
+  } finally {
+    client.destroy();
+  }
+}
