@@ -71,14 +71,18 @@ export class ChannelQuizRepository {
   }
 
   /**
-   * Records one person's answer, once: a second one, or one after the reveal, changes nothing. The
-   * answers live in the answer book; this document only says whether the quiz is still open.
+   * Records one person's answer to a quiz as just read (get), once: a second one, or one after the
+   * reveal, changes nothing. The answers live in the answer book; the quiz document only says
+   * whether the quiz is still open.
    */
-  async answer(id: string, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
-    const quiz = await this.get(id);
+  async answer(
+    quiz: ChannelQuiz | undefined,
+    userId: string,
+    answer: ChannelAnswer,
+  ): Promise<AnswerOutcome> {
     if (!quiz) return { kind: "unknown" };
     if (quiz.revealedAt) return { kind: "revealed", quiz };
-    const { added, kept, count } = await this.book.add(id, userId, answer);
+    const { added, kept, count } = await this.book.add(quiz.id, userId, answer);
     if (!added) return { kind: "again", quiz, choice: kept.choice };
     return { kind: "recorded", quiz, ...(count === undefined ? {} : { answers: count }) };
   }

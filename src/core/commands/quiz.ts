@@ -124,7 +124,7 @@ async function pick(context: CommandContext, words: string[]): Promise<Reply> {
       `Type \`${lookup.command("quiz")}\` for a question of your own.`,
     );
   }
-  const outcome = await channelQuizzes.answer(id, who.userId, {
+  const outcome = await channelQuizzes.answer(posted, who.userId, {
     choice,
     at: now.toISOString(),
     ...(who.displayName ? { name: who.displayName.slice(0, 200) } : {}),
