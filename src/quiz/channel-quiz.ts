@@ -75,11 +75,7 @@ export class ChannelQuizRepository {
    * reveal, changes nothing. The answers live in the answer book; the quiz document only says
    * whether the quiz is still open.
    */
-  async answer(
-    quiz: ChannelQuiz | undefined,
-    userId: string,
-    answer: ChannelAnswer,
-  ): Promise<AnswerOutcome> {
+  async answer(quiz: ChannelQuiz | undefined, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
     if (!quiz) return { kind: "unknown" };
     if (quiz.revealedAt) return { kind: "revealed", quiz };
     const { added, kept, count } = await this.book.add(quiz.id, userId, answer);
