@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChannelManagers, Who } from "../src/core/command.ts";
 import type { Core } from "../src/core/core.ts";
 import { silentLogger } from "../src/core/logger.ts";
+import type { Reply } from "../src/core/reply.ts";
 import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { slotQuizIdentity } from "../src/quiz/channel-quiz.ts";
 import { questionFor } from "../src/quiz/questions.ts";
@@ -136,6 +137,23 @@ describe("channel quiz", () => {
       expect(textOf(answer)).toContain("That quiz belongs to another channel");
     }
     expect((await wired.channelQuizzes.answers(id)).size).toBe(0);
+  });
+
+  it("GIVEN answers WHEN a platform asks how the clicked quiz message should read THEN it shows how many answered and nobody's name; after the reveal, and for other buttons, there is nothing to edit", async () => {
+    const { core, run, slot } = await channelWithQuiz();
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, question, right, wrong } = slotQuestion(core, "2026-03-02");
+    await run(`quiz pick ${id} ${right}`, member("Ann"));
+    await run(`quiz pick ${id} ${wrong}`, member("Ben"));
+    const fresh = await core.refreshedMessage(`quiz pick ${id} ${right}`);
+    expect(fresh?.private).toBe(false);
+    expect(textOf(fresh as Reply)).toContain(`Quiz of the day: ${question.prompt}`);
+    expect(textOf(fresh as Reply)).toContain("2 answered so far.");
+    expect(textOf(fresh as Reply)).not.toMatch(/Ann|Ben/);
+    expect(await core.refreshedMessage("stage 17")).toBeUndefined();
+    await run("daily quiz reveal");
+    expect(await core.refreshedMessage(`quiz pick ${id} ${right}`)).toBeUndefined();
   });
 
   it("GIVEN two clicks of one person at the same moment THEN the quiz counts one answer", async () => {

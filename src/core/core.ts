@@ -231,7 +231,8 @@ export class Core {
    * edit the message with it, a little later and once for many clicks.
    */
   async refreshedMessage(text: string): Promise<Reply | undefined> {
-    const picked = /^quiz pick ([0-9a-f]{16}) [1-4]$/.exec(text);
+    // A button of a roadmap other than the default one starts with that roadmap's id.
+    const picked = /^(?:[a-z0-9-]+ )?quiz pick ([0-9a-f]{16}) [1-4]$/.exec(text);
     const quiz = picked?.[1] ? await this.deps.channelQuizzes.get(picked[1]) : undefined;
     const lookup = quiz && this.lookups.get(quiz.roadmapId);
     if (!quiz || !lookup || quiz.revealedAt) return undefined;
