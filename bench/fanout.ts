@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { loadContentDir } from "../src/content/load.ts";
 import { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { SlackDelivery } from "../src/platforms/slack/slack-delivery.ts";
 import { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";

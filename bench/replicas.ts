@@ -71,7 +71,7 @@ import { z } from "zod";
 import { loadConfig } from "../src/config.ts";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { createApp } from "../src/main.ts";
 import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { pointsOf } from "../src/progress/points.ts";

@@ -33,7 +33,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.ts";
 import type { Stage } from "../src/content/schema.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { createApp } from "../src/main.ts";
 import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
 import { whoFromCommand } from "../src/platforms/slack/who.ts";

@@ -6,7 +6,7 @@ import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
 import { commands, commandWords } from "./core/commands/index.ts";
 import { defaultRoadmapId } from "./core/core.ts";
-import type { Logger } from "./core/logger.ts";
+import type { Logger } from "./logger.ts";
 import { type App, createApp, startBot } from "./main.ts";
 import { installPath } from "./paths.ts";
 import { renderText } from "./platforms/console/render-text.ts";

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Logger as PinoLogger } from "pino";
 import type { LogLevel } from "./config.ts";
-import type { Logger } from "./core/logger.ts";
+import type { Logger } from "./logger.ts";
 
 /**
  * pino, loaded when the first logger is made rather than with this module: loading it costs a

@@ -5,7 +5,7 @@ import { type Config, ConfigError, type LogLevel } from "./config.ts";
 import { ContentError, loadContentDir } from "./content/load.ts";
 import { commandWords } from "./core/commands/index.ts";
 import { Core } from "./core/core.ts";
-import type { Logger } from "./core/logger.ts";
+import type { Logger } from "./logger.ts";
 import { createLogger, deferredLogger } from "./logging.ts";
 import type { Metrics } from "./metrics.ts";
 import type { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";

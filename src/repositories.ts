@@ -1,5 +1,5 @@
 import type { CoreDeps } from "./core/core.ts";
-import type { Logger } from "./core/logger.ts";
+import type { Logger } from "./logger.ts";
 import { BoardRepository } from "./progress/board-repository.ts";
 import { PeopleRepository } from "./progress/people.ts";
 import { PersonalData } from "./progress/personal-data.ts";

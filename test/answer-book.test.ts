@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { type AnswerBook, AnswerBookShards } from "../src/quiz/answer-book.ts";
 import type { ChannelAnswer } from "../src/quiz/channel-quiz.ts";
 import { RedisAnswerBook } from "../src/quiz/redis-answer-book.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Logger } from "../src/core/logger.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import type { Logger } from "../src/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { BoardRepository, pageSize } from "../src/progress/board-repository.ts";
 import type { BoardPlace } from "../src/progress/boards.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";

@@ -1,4 +1,4 @@
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { BoardRepository } from "../src/progress/board-repository.ts";
 import { RedisBoards } from "../src/progress/redis-boards.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";

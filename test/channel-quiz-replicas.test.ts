@@ -3,7 +3,7 @@ import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { Who } from "../src/core/command.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { quizBoardRoadmapId } from "../src/progress/standings.ts";
 import { revealChannelQuiz } from "../src/quiz/channel-quizzes.ts";
 import { questionFor } from "../src/quiz/questions.ts";

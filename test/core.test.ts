@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Core } from "../src/core/core.ts";
-import { type Logger, silentLogger } from "../src/core/logger.ts";
 import type { Reply } from "../src/core/reply.ts";
+import { type Logger, silentLogger } from "../src/logger.ts";
 import { repositories } from "../src/repositories.ts";
 import { keys } from "../src/store/keys.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { storedProgressSchema, type TopicRecord } from "../src/progress/model.ts";
 import { profileSchema } from "../src/progress/people.ts";
 import { kindOfPeriod, periodKinds, periodOf } from "../src/progress/periods.ts";

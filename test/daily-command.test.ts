@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelManagers, Who } from "../src/core/command.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { scheduleContext } from "../src/schedule/schedule-context.ts";
 import { channelSubscriptionId, reminderId } from "../src/schedule/subscription.ts";
 import { makeCore, textOf } from "./helpers.ts";

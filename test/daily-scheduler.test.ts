@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import { DeliveryError } from "../src/schedule/delivery.ts";

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { ChannelManagers, Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { repositories } from "../src/repositories.ts";
 import { channelSubscriptionId, reminderId } from "../src/schedule/subscription.ts";
 import { type BoardRef, boardId } from "../src/store/keys.ts";

@@ -5,7 +5,7 @@ import { loadContentDir } from "../src/content/load.ts";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { repositories } from "../src/repositories.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { MessageRefresher } from "../src/platforms/message-refresher.ts";
 
 describe("MessageRefresher", () => {

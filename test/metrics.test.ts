@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { type RunningBot, startBot } from "../src/main.ts";
 import { createMetrics, type Metrics } from "../src/metrics.ts";
 import { repositories } from "../src/repositories.ts";

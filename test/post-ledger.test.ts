@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { keys } from "../src/store/keys.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";

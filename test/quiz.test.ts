@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
 import type { Button, Reply } from "../src/core/reply.ts";
+import { silentLogger } from "../src/logger.ts";
 import { questionFor } from "../src/quiz/questions.ts";
 import { storedQuizzesSchema } from "../src/quiz/quiz-record.ts";
 import { keys } from "../src/store/keys.ts";

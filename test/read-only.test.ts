@@ -5,7 +5,7 @@ import { createClient } from "@keyv/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ChannelManagers, Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { repositories } from "../src/repositories.ts";
 import { openStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";

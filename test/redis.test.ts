@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import KeyvRedis from "@keyv/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
 import { keys } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
 import type { Button, Reply } from "../src/core/reply.ts";
+import { silentLogger } from "../src/logger.ts";
 import { ProgressRepository } from "../src/progress/progress-repository.ts";
 import { storedCardSchema, storedDeckSchema } from "../src/review/deck.ts";
 import { newReviewsPerDay } from "../src/review/queue.ts";

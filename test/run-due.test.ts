@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { PostLedger } from "../src/schedule/post-ledger.ts";
 import { runDue, type ScheduledPost } from "../src/schedule/run-due.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";

@@ -1,5 +1,5 @@
 import type { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import type { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
 import type { Delivery, DeliveryError, OutgoingPost } from "../src/schedule/delivery.ts";

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { SubscriptionRepository } from "../src/schedule/subscription-repository.ts";
 import { keys } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import type { Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { startBot } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { repositories } from "../src/repositories.ts";

@@ -5,7 +5,7 @@ import Keyv from "keyv";
 // @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; cast below.
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { BatchedSqlite } from "../src/store/batched-sqlite.ts";
 import { CachedStore } from "../src/store/cached-store.ts";
 import { KeyvStore } from "../src/store/keyv-store.ts";

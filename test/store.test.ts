@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 // @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; cast below.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../src/core/logger.ts";
+import { silentLogger } from "../src/logger.ts";
 import { CachedStore } from "../src/store/cached-store.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
 import { advisoryLockId, PgLock, type PgLockClient } from "../src/store/pg-lock.ts";
@@ -133,7 +133,7 @@ describe("openStore", () => {
     // A fresh process has no timers of its own, so whatever is left after close is the store's.
     const script = `
       import { openStore } from "./src/store/open-store.ts";
-      import { silentLogger } from "./src/core/logger.ts";
+      import { silentLogger } from "./src/logger.ts";
       const store = await openStore(${JSON.stringify(redisTestUrl)}, silentLogger);
       await store.get("startup-probe");
       await store.close();
@@ -177,7 +177,7 @@ describe("openStore", () => {
     if (!(await serviceAvailable("PostgreSQL", 5432))) return;
     const script = `
       import { openStore } from "./src/store/open-store.ts";
-      import { silentLogger } from "./src/core/logger.ts";
+      import { silentLogger } from "./src/logger.ts";
       const store = await openStore(${JSON.stringify(postgresTestUrl)}, silentLogger);
       await store.withLock("startup-probe", () => store.get("startup-probe"));
       await store.close();

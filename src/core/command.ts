@@ -1,5 +1,5 @@
 import type { Roadmap } from "../content/schema.ts";
-import type { Person } from "../progress/model.ts";
+import type { Who } from "../progress/model.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";
@@ -11,14 +11,7 @@ import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { RoadmapLookup } from "./lookup.ts";
 import type { Reply } from "./reply.ts";
 
-/** The person asking and where from; every platform fills this from its own payload. */
-export interface Who extends Person {
-  displayName?: string;
-  teamId?: string;
-  channelId?: string;
-  /** The command came from a one-to-one conversation with the bot, not a channel. */
-  inDirectMessage?: boolean;
-}
+export type { Who } from "../progress/model.ts";
 
 /**
  * Whether the person may change what the bot does in this channel (its daily topic). Asked only

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Roadmap } from "../content/schema.ts";
+import { type Logger, withFields } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { PersonalData } from "../progress/personal-data.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
@@ -13,7 +14,6 @@ import { StoreError } from "../store/store.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
-import { type Logger, withFields } from "./logger.ts";
 import { RoadmapLookup } from "./lookup.ts";
 import { type Grammar, maxInputLength, parse } from "./parse.ts";
 import { errorReply, type Outcome, type Reply } from "./reply.ts";

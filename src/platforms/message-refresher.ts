@@ -1,4 +1,4 @@
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * Edits a posted message a little after the clicks that change it, once for all the clicks of

@@ -11,6 +11,18 @@ export interface Person {
   userId: string;
 }
 
+/**
+ * The person asking and where from; every platform fills this from its own payload. Here, beside
+ * Person, so the stores and the core both use it without the stores importing the core.
+ */
+export interface Who extends Person {
+  displayName?: string;
+  teamId?: string;
+  channelId?: string;
+  /** The command came from a one-to-one conversation with the bot, not a channel. */
+  inDirectMessage?: boolean;
+}
+
 export const topicRecordSchema = z.object({
   status: z.enum(topicStatuses),
   /** When the status was last set (ISO 8601). */

@@ -1,5 +1,4 @@
 import type { Roadmap } from "../content/schema.ts";
-import type { Who } from "../core/command.ts";
 import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import { deckDocument } from "../review/deck.ts";
@@ -8,7 +7,7 @@ import { reminderId, type Subscription } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
-import { emptyProgress, type UserProgress } from "./model.ts";
+import { emptyProgress, type UserProgress, type Who } from "./model.ts";
 import { newProfile } from "./people.ts";
 import type { ProgressRepository } from "./progress-repository.ts";
 import type { Standings } from "./standings.ts";

@@ -1,6 +1,5 @@
 import type { Roadmap } from "../content/schema.ts";
-import type { Who } from "../core/command.ts";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { reminderId } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
@@ -10,7 +9,7 @@ import type { UnitOfWork } from "../store/unit-of-work.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import { namedTop } from "./board-view.ts";
 import type { BoardMove, Boards, Standing } from "./boards.ts";
-import type { Person, UserProgress } from "./model.ts";
+import type { Person, UserProgress, Who } from "./model.ts";
 import { newProfile, type PeopleRepository, type Profile } from "./people.ts";
 import { kindOfPeriod, type PeriodKind, periodKinds, periodOf } from "./periods.ts";
 import { pointsOf } from "./points.ts";

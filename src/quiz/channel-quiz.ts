@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
 import type { AnswerBook } from "./answer-book.ts";

@@ -1,5 +1,5 @@
 import type { Roadmap } from "../content/schema.ts";
-import type { Who } from "../core/command.ts";
+import type { Who } from "../progress/model.ts";
 import type { Standings } from "../progress/standings.ts";
 import type { ChannelQuiz, ChannelQuizRepository } from "./channel-quiz.ts";
 import { type Question, questionFor } from "./questions.ts";

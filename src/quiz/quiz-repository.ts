@@ -1,4 +1,4 @@
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Person } from "../progress/model.ts";
 import { keys } from "../store/keys.ts";
 import type { Documents, Store } from "../store/store.ts";

@@ -1,4 +1,4 @@
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { keys } from "../store/keys.ts";
 import { RedisScript } from "../store/redis-script.ts";
 import type { RedisStore } from "../store/redis-store.ts";

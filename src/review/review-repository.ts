@@ -1,4 +1,4 @@
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Person } from "../progress/model.ts";
 import type { StatusChange } from "../progress/progress-repository.ts";
 import { keys } from "../store/keys.ts";

@@ -1,5 +1,5 @@
 import cron from "node-cron";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 
 export interface CronDriver {
   /** Stops ticking and waits for a tick in progress to finish. */

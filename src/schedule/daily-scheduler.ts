@@ -1,6 +1,6 @@
 import type { Core } from "../core/core.ts";
-import type { Logger } from "../core/logger.ts";
 import type { RoadmapLookup } from "../core/lookup.ts";
+import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import type { ProgressRepository } from "../progress/progress-repository.ts";
 import type { Standings } from "../progress/standings.ts";

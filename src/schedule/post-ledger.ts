@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
 

@@ -1,5 +1,5 @@
 import type { ScheduleContext } from "../core/command.ts";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { TeamSettingsRepository } from "../teams/team-settings.ts";
 import { SubscriptionRepository } from "./subscription-repository.ts";

@@ -1,5 +1,5 @@
 import type Keyv from "keyv";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics.ts";
 import { bounded, networkTimeoutMs } from "./bounded.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { BatchedSqlite } from "./batched-sqlite.ts";
 import { CachedStore } from "./cached-store.ts";
 import { KeyvStore, type KeyvStoreOptions } from "./keyv-store.ts";

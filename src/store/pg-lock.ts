@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { StoreError } from "./store.ts";
 
 /** The part of a node-postgres `Client` the lock uses; a fresh one per connection, since pg clients are not reusable. */

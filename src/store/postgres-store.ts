@@ -4,7 +4,7 @@ import { KeyvPostgres } from "@keyv/postgres";
 import Keyv from "keyv";
 // @ts-expect-error -- pg ships no type declarations and @types/pg is not a dependency; PgDriver below types what is used.
 import pgModule from "pg";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { bounded } from "./bounded.ts";
 import { KeyvStore, type KeyvStoreOptions, type StoredRow } from "./keyv-store.ts";
 import { namespace } from "./namespace.ts";

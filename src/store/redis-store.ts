@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
-import type { Logger } from "../core/logger.ts";
+import type { Logger } from "../logger.ts";
 import { bounded } from "./bounded.ts";
 import { KeyvStore, type KeyvStoreOptions, type SharedLock, type StoredRow } from "./keyv-store.ts";
 import { namespace } from "./namespace.ts";

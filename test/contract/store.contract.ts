@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { ProgressRepository } from "../../src/progress/progress-repository.ts";
 import { keys } from "../../src/store/keys.ts";
 import { type Store, StoreError } from "../../src/store/store.ts";

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordConfig, loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts";
 import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";

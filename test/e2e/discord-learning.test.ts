@@ -1,7 +1,7 @@
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
 import { slotQuizIdentity } from "../../src/quiz/channel-quiz.ts";
 import { questionFor } from "../../src/quiz/questions.ts";

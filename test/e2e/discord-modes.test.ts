@@ -2,7 +2,7 @@ import { PermissionFlagsBits } from "discord.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Core } from "../../src/core/core.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
 import { repositories } from "../../src/repositories.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";

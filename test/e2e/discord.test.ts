@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { commands } from "../../src/core/commands/index.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
 import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts";
 import { registerCommands, registerIfChanged } from "../../src/platforms/discord/register.ts";

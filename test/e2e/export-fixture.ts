@@ -1,8 +1,8 @@
 import type { Command } from "../../src/core/command.ts";
 import { commands } from "../../src/core/commands/index.ts";
 import { Core } from "../../src/core/core.ts";
-import { silentLogger } from "../../src/core/logger.ts";
 import { reply } from "../../src/core/reply.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { repositories } from "../../src/repositories.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import { fixedNow, shippedRoadmaps } from "../helpers.ts";

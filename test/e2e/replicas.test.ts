@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { createClient } from "@keyv/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { channelSubscriptionId } from "../../src/schedule/subscription.ts";
 import { SubscriptionRepository } from "../../src/schedule/subscription-repository.ts";
 import { localParts } from "../../src/schedule/zoned-time.ts";

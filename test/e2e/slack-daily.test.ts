@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { startBot } from "../../src/main.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { contentDir, withTempDir } from "../helpers.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/core/logger.ts";
+import { silentLogger } from "../../src/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
 import { escapeMrkdwn } from "../../src/platforms/slack/mrkdwn.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";

@@ -12,9 +12,9 @@ import {
   Routes,
   ThreadAutoArchiveDuration,
 } from "discord.js";
-import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
+import type { Logger } from "../../logger.ts";
 import {
   type ChannelTarget,
   type Delivery,

@@ -1,6 +1,6 @@
 import { REST, Routes } from "discord.js";
 import type { DiscordConfig } from "../../config.ts";
-import type { Logger } from "../../core/logger.ts";
+import type { Logger } from "../../logger.ts";
 import { keys } from "../../store/keys.ts";
 import type { Store } from "../../store/store.ts";
 import { commandDataHash } from "./command-data.ts";

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { ChannelManagers } from "../../core/command.ts";
-import type { Logger } from "../../core/logger.ts";
+import type { Logger } from "../../logger.ts";
 
 /** What channel-managers needs of a Web API client: users.info (scope users:read). */
 export type UsersInfoClient = Pick<WebClient, "users">;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.ts";
 import type { ReplyFile } from "../../core/reply.ts";
+import type { Logger } from "../../logger.ts";
 
 /** What sending a file needs of a Web API client: conversations.open (im:write) and the upload (files:write). */
 export type FileUploadClient = Pick<WebClient, "conversations" | "filesUploadV2">;
