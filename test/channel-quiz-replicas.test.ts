@@ -1,6 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
-import { createInterface, type Interface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { Who } from "../src/core/command.ts";
 import { silentLogger } from "../src/logger.ts";
@@ -10,52 +8,13 @@ import { questionFor } from "../src/quiz/questions.ts";
 import { repositories } from "../src/repositories.ts";
 import { boardId } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";
-import { contentDir, shippedRoadmaps } from "./helpers.ts";
+import { CoreProcess } from "./fixtures/core-process.ts";
+import { shippedRoadmaps } from "./helpers.ts";
 import { flushRedisDatabase, serviceAvailable } from "./services.ts";
 
 /** A database of its own, flushed before and after: nothing else uses db 13. */
 const redisUrl = "redis://127.0.0.1:6379/13";
-const root = path.resolve(import.meta.dirname, "..");
-
-/** A child process running the core on Redis (test/fixtures/mark-instance.ts): requests in, outcomes out. */
-class CoreProcess {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
-  readonly ready: Promise<string>;
-
-  constructor() {
-    this.child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(root, "test/fixtures/mark-instance.ts"), redisUrl, contentDir],
-      { cwd: root },
-    );
-    this.child.stderr.on("data", (data) => process.stderr.write(data));
-    this.lines = createInterface({ input: this.child.stdout });
-    this.lines.on("line", (line) => this.pending.shift()?.(line));
-    this.ready = this.next();
-  }
-
-  private next(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.pending.push(resolve);
-      this.child.once("exit", (code) => reject(new Error(`mark-instance exited with ${code}`)));
-    });
-  }
-
-  async run(at: string, requests: readonly { text: string; who: Who }[]): Promise<string[]> {
-    const answer = this.next();
-    this.child.stdin.write(`${JSON.stringify({ at, requests })}\n`);
-    return JSON.parse(await answer) as string[];
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.stdin.end();
-    await exited;
-  }
-}
+const _root = path.resolve(import.meta.dirname, "..");
 
 const flush = () => flushRedisDatabase(redisUrl);
 
@@ -68,7 +27,7 @@ describe("channel quiz on Redis, three processes", async () => {
     async () => {
       await flush();
       const store = await openStore(redisUrl, silentLogger);
-      const processes = [new CoreProcess(), new CoreProcess(), new CoreProcess()];
+      const processes = [new CoreProcess(redisUrl), new CoreProcess(redisUrl), new CoreProcess(redisUrl)];
       try {
         const roadmaps = await shippedRoadmaps();
         const roadmap = roadmaps[0];

@@ -1,13 +1,10 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface, type Interface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Roadmap } from "../src/content/schema.ts";
 import type { Who } from "../src/core/command.ts";
 import { Core } from "../src/core/core.ts";
-import type { Outcome } from "../src/core/reply.ts";
 import { silentLogger } from "../src/logger.ts";
 import type { TopicRecord, TopicStatus, UserProgress } from "../src/progress/model.ts";
 import { periodKinds, periodOf } from "../src/progress/periods.ts";
@@ -17,7 +14,8 @@ import { repositories } from "../src/repositories.ts";
 import { type BoardRef, boardId } from "../src/store/keys.ts";
 import { openStore } from "../src/store/open-store.ts";
 import type { Store } from "../src/store/store.ts";
-import { contentDir, shippedRoadmaps } from "./helpers.ts";
+import { CoreProcess } from "./fixtures/core-process.ts";
+import { shippedRoadmaps } from "./helpers.ts";
 import { serviceAvailable } from "./services.ts";
 import { deleteMentioning } from "./store-scan.ts";
 
@@ -30,7 +28,7 @@ import { deleteMentioning } from "./store-scan.ts";
 
 /** db 12 is this file's and test/forget-me.test.ts's; every id carries the run's tag, so they never meet. */
 const redisUrl = "redis://127.0.0.1:6379/12";
-const root = path.resolve(import.meta.dirname, "..");
+const _root = path.resolve(import.meta.dirname, "..");
 const tag = `${process.pid.toString(36)}x${Date.now().toString(36)}`;
 
 const roadmap = (await shippedRoadmaps()).find((one) => one.id === "release-engineer") as Roadmap;
@@ -322,7 +320,7 @@ describe("standings under concurrent commands: Redis", async () => {
     { timeout: 180_000 },
     async () => {
       const people = [member(20, "two-processes", "a"), member(21, "two-processes", "b")];
-      const processes = [new MarkProcess(), new MarkProcess()];
+      const processes = [new CoreProcess(redisUrl), new CoreProcess(redisUrl)];
       try {
         await Promise.all(processes.map((child) => child.ready));
         const instants: string[] = [];
@@ -350,44 +348,3 @@ describe("standings under concurrent commands: Redis", async () => {
     },
   );
 });
-
-/** A child process running the core on Redis db 12 (test/fixtures/mark-instance.ts). */
-class MarkProcess {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
-  readonly ready: Promise<string>;
-
-  constructor() {
-    this.child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(root, "test/fixtures/mark-instance.ts"), redisUrl, contentDir],
-      { cwd: root },
-    );
-    this.child.stderr.on("data", (data) => process.stderr.write(data));
-    this.lines = createInterface({ input: this.child.stdout });
-    this.lines.on("line", (line) => this.pending.shift()?.(line));
-    this.ready = this.next();
-  }
-
-  private next(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.pending.push(resolve);
-      this.child.once("exit", (code) => reject(new Error(`mark-instance exited with ${code}`)));
-    });
-  }
-
-  /** Runs the requests at once in the child, on its clock set to `at`; the outcome of each. */
-  async run(at: string, requests: readonly { text: string; who: Who }[]): Promise<Outcome[]> {
-    const answer = this.next();
-    this.child.stdin.write(`${JSON.stringify({ at, requests })}\n`);
-    return JSON.parse(await answer) as Outcome[];
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.stdin.end();
-    await exited;
-  }
-}
