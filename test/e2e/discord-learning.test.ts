@@ -19,6 +19,7 @@ import {
   type CallbackBody,
   type ChatInputOptions,
   chatInput,
+  embedText,
   FakeDiscord,
   GUILD_ID,
   type MessageBody,
@@ -44,25 +45,6 @@ const managerPermissions = String(
   PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ManageChannels,
 );
 const olga = user({ id: "1290000000000000901", username: "olga", global_name: "Olga" });
-
-const embedText = (data: MessageBody | undefined): string =>
-  [
-    data?.content ?? "",
-    ...(data?.embeds ?? []).flatMap((embed) => {
-      const e = embed as {
-        title?: string;
-        description?: string;
-        fields?: { name: string; value: string }[];
-        footer?: { text: string };
-      };
-      return [
-        e.title ?? "",
-        e.description ?? "",
-        ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`),
-        e.footer?.text ?? "",
-      ];
-    }),
-  ].join("\n");
 
 /** The buttons of a message: label and custom id, row by row. */
 const buttonsOf = (data: MessageBody | undefined): { label: string; custom_id: string }[] =>

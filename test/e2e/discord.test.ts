@@ -22,6 +22,7 @@ import {
   buttonClick,
   type CallbackBody,
   chatInput,
+  embedText,
   FakeDiscord,
   GUILD_ID,
   type MessageBody,
@@ -53,25 +54,6 @@ async function slash(subcommand: string, option?: { name: string; type: number; 
   const payload = await fake.interaction(chatInput({ subcommand, options: option ? [option] : [], ...who }));
   return fake.callback(payload.id);
 }
-
-const embedText = (data: MessageBody | undefined): string =>
-  [
-    data?.content ?? "",
-    ...(data?.embeds ?? []).flatMap((embed) => {
-      const e = embed as {
-        title?: string;
-        description?: string;
-        fields?: { name: string; value: string }[];
-        footer?: { text: string };
-      };
-      return [
-        e.title ?? "",
-        e.description ?? "",
-        ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`),
-        e.footer?.text ?? "",
-      ];
-    }),
-  ].join("\n");
 
 const customIds = (data: MessageBody | undefined): string[] =>
   (data?.components ?? []).flatMap((row) =>

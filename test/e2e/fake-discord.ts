@@ -1242,3 +1242,23 @@ export function buttonClick(input: ButtonClickOptions): APIMessageComponentButto
     data: { custom_id: input.customId, component_type: ComponentType.Button },
   };
 }
+
+/** Everything a person reads in a message: its content and its embeds' titles, text, fields and footers. */
+export const embedText = (data: MessageBody | undefined): string =>
+  [
+    data?.content ?? "",
+    ...(data?.embeds ?? []).flatMap((embed) => {
+      const e = embed as {
+        title?: string;
+        description?: string;
+        fields?: { name: string; value: string }[];
+        footer?: { text: string };
+      };
+      return [
+        e.title ?? "",
+        e.description ?? "",
+        ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`),
+        e.footer?.text ?? "",
+      ];
+    }),
+  ].join("\n");

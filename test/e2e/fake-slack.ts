@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type WebSocket, WebSocketServer } from "ws";
 
 /** One Web API call as the fake saw it, in arrival order, with what it answered. */
@@ -531,3 +532,16 @@ export function blockKitViolations(message: SlackResponse): string[] {
   }
   return problems;
 }
+
+/**
+ * The environment of a bot in Slack HTTP mode against this fake, on an ephemeral port, with the
+ * shipped content and no logging: what the e2e tests start the bot with.
+ */
+export const slackHttpEnv = (fake: FakeSlack, signingSecret: string) => ({
+  SLACK_BOT_TOKEN: "xoxb-test",
+  SLACK_SIGNING_SECRET: signingSecret,
+  SLACK_API_URL: fake.apiUrl,
+  PORT: "0",
+  CONTENT_DIR: path.resolve(import.meta.dirname, "../../content"),
+  LOG_LEVEL: "silent",
+});

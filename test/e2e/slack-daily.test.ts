@@ -3,23 +3,15 @@ import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { startBot } from "../../src/main.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { contentDir, withTempDir } from "../helpers.ts";
-import { FakeSlack, messageText, postSigned, slashCommandBody } from "./fake-slack.ts";
+import { withTempDir } from "../helpers.ts";
+import { FakeSlack, messageText, postSigned, slackHttpEnv, slashCommandBody } from "./fake-slack.ts";
 
 const secret = "test-signing-secret";
 const fake = new FakeSlack();
 beforeAll(() => fake.start());
 afterAll(() => fake.stop());
 
-const env = () =>
-  loadConfig({
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: fake.apiUrl,
-    PORT: "0",
-    CONTENT_DIR: contentDir,
-    LOG_LEVEL: "silent",
-  });
+const env = () => loadConfig(slackHttpEnv(fake, secret));
 
 /** The bot on an SQLite file, with the clock the test sets and no cron: the test runs the ticks. */
 async function bot(file: string, clock: () => Date, instance: string) {

@@ -11,13 +11,13 @@ import { channelSubscriptionId } from "../../src/schedule/subscription.ts";
 import { keys } from "../../src/store/keys.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { contentDir } from "../helpers.ts";
 import {
   FakeSlack,
   messageText,
   postSigned,
   type SlackBlock,
   type SlackResponse,
+  slackHttpEnv,
   slashCommandBody,
 } from "./fake-slack.ts";
 
@@ -97,17 +97,13 @@ function clickBody(fields: {
 async function learningBot(start: string) {
   let now = new Date(start);
   const store: Store = openMemoryStore(silentLogger);
-  const running: RunningBot = await startBot(
-    loadConfig({
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: secret,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: "0",
-      CONTENT_DIR: contentDir,
-      LOG_LEVEL: "silent",
-    }),
-    { store, clock: () => now, cron: false, instance: "slack-learning", refreshAfterMs: 20 },
-  );
+  const running: RunningBot = await startBot(loadConfig(slackHttpEnv(fake, secret)), {
+    store,
+    clock: () => now,
+    cron: false,
+    instance: "slack-learning",
+    refreshAfterMs: 20,
+  });
   const url = `http://127.0.0.1:${running.port}/slack/events`;
 
   /** `/roadmap <text>`: the acknowledgement as Slack reads it, and its raw JSON. */

@@ -9,7 +9,7 @@ import { type RunningBot, startBot } from "../../src/main.ts";
 import { escapeMrkdwn } from "../../src/platforms/slack/mrkdwn.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { argoCdTopicTitles, contentDir, gatedStore } from "../helpers.ts";
+import { argoCdTopicTitles, gatedStore } from "../helpers.ts";
 import {
   blockKitViolations,
   buttonClickBody,
@@ -17,6 +17,7 @@ import {
   messageText,
   postSigned,
   type SlackResponse,
+  slackHttpEnv,
   slashCommandBody,
 } from "./fake-slack.ts";
 
@@ -28,14 +29,7 @@ const nextResponseId = () => `r${++responseIds}`;
 beforeAll(() => fake.start());
 afterAll(() => fake.stop());
 
-const slackEnv = () => ({
-  SLACK_BOT_TOKEN: "xoxb-test",
-  SLACK_SIGNING_SECRET: secret,
-  SLACK_API_URL: fake.apiUrl,
-  PORT: "0",
-  CONTENT_DIR: contentDir,
-  LOG_LEVEL: "silent",
-});
+const slackEnv = () => slackHttpEnv(fake, secret);
 
 async function startHttpBot(store: Store = openMemoryStore(silentLogger)): Promise<RunningBot & { url: string }> {
   const bot = await startBot(loadConfig(slackEnv()), { store });
