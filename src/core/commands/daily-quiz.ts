@@ -7,7 +7,7 @@ import { requireChannel, requireChannelManager, teamZone } from "../channel-perm
 import type { CommandContext } from "../command.ts";
 import { quote, UserError } from "../errors.ts";
 import { type Reply, reply } from "../reply.ts";
-import { channelSubscription } from "./channel-subscription.ts";
+import { newSubscription } from "./new-subscription.ts";
 
 /**
  * `daily quiz on|off|reveal` (channel managers): a quiz question with each daily slot, the last
@@ -52,7 +52,10 @@ async function turnOn(context: CommandContext, id: string, channelId: string, wo
   }
   const settings = parseDailySettings(words, await teamZone(context));
   if (!settings.ok) throw settings.error;
-  const subscription = channelSubscription(context, id, channelId, settings.value, { quiz: "on", topics: "off" });
+  const subscription = newSubscription(context, { id, kind: "channel", channelId }, settings.value, {
+    quiz: "on",
+    topics: "off",
+  });
   await context.recordPerson();
   await schedule.subscriptions.put(subscription);
   return reply(

@@ -9,8 +9,8 @@ import { UserError } from "../errors.ts";
 import { runMode } from "../modes.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { stageName } from "../views.ts";
-import { channelSubscription } from "./channel-subscription.ts";
 import { dailyQuiz } from "./daily-quiz.ts";
+import { newSubscription } from "./new-subscription.ts";
 
 const trackLabel = (track: Subscription["track"]) => (track === "required" ? "Required topics only" : "all topics");
 
@@ -30,7 +30,7 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
   const id = channelSubscriptionId(who.platform, who.teamId, channelId);
   const before = await schedule.subscriptions.get(id);
   const { track } = settings.value;
-  const subscription = channelSubscription(context, id, channelId, settings.value, {
+  const subscription = newSubscription(context, { id, kind: "channel", channelId }, settings.value, {
     ...(before?.recap ? { recap: before.recap } : {}),
     ...(before?.quiz ? { quiz: before.quiz } : {}),
     ...(before ? { createdAt: before.createdAt } : {}),

@@ -1,32 +1,26 @@
 import { parseDailySettings } from "../../schedule/daily-args.ts";
 import { describeSchedule, localAndUtc, scheduleOf } from "../../schedule/describe.ts";
 import { nextSlot } from "../../schedule/slots.ts";
-import { reminderId, type Subscription } from "../../schedule/subscription.ts";
+import { reminderId } from "../../schedule/subscription.ts";
 import { teamZone } from "../channel-permission.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { runMode } from "../modes.ts";
 import { type Reply, reply } from "../reply.ts";
+import { newSubscription } from "./new-subscription.ts";
 
 async function turnOn(context: CommandContext, words: string[]): Promise<Reply> {
   const { who, roadmap, schedule, now, lookup } = context;
   const existing = await schedule.subscriptions.get(reminderId(who.platform, who.userId));
   const settings = parseDailySettings(words, existing?.zone ?? (await teamZone(context)));
   if (!settings.ok) throw settings.error;
-  const { time, zone, weekdays } = settings.value;
-  const subscription: Subscription = {
-    id: reminderId(who.platform, who.userId),
-    kind: "reminder",
-    platform: who.platform,
-    ...(who.teamId ? { teamId: who.teamId } : {}),
-    userId: who.userId,
-    ...(who.displayName ? { userName: who.displayName } : {}),
-    roadmapId: roadmap.id,
-    time,
-    zone,
-    weekdays,
-    track: "all",
-    createdAt: existing?.createdAt ?? now.toISOString(),
-  };
+  const { zone } = settings.value;
+  // A reminder follows the person's own next topic, so it has no track of its own to choose.
+  const subscription = newSubscription(
+    context,
+    { id: reminderId(who.platform, who.userId), kind: "reminder" },
+    { ...settings.value, track: "all" },
+    existing ? { createdAt: existing.createdAt } : {},
+  );
   await context.recordPerson();
   await schedule.subscriptions.updateState(subscription.id, (state) => ({ ...state, failedDays: 0 }));
   await schedule.subscriptions.put(subscription);

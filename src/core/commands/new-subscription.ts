@@ -3,24 +3,24 @@ import type { Subscription } from "../../schedule/subscription.ts";
 import type { CommandContext } from "../command.ts";
 
 /**
- * A channel's subscription as set up by whoever runs the command here, on the command's roadmap
- * and with the parsed settings; `keep` carries what an earlier one had that the command does not
- * change (its weekly recap, its quiz, when it was first created).
+ * A subscription as set up by whoever runs the command here, on the command's roadmap and with
+ * the parsed settings: a channel's (`daily on`, `daily quiz on`) or the person's own reminder.
+ * `keep` carries what an earlier one had that the command does not change (a channel's weekly
+ * recap and quiz, when it was first created).
  */
-export function channelSubscription(
+export function newSubscription(
   context: Pick<CommandContext, "who" | "roadmap" | "now">,
-  id: string,
-  channelId: string,
+  where: { id: string; kind: "reminder" } | { id: string; kind: "channel"; channelId: string },
   { time, zone, weekdays, track }: DailySettings,
   keep: Pick<Subscription, "recap" | "quiz" | "topics"> & { createdAt?: string } = {},
 ): Subscription {
   const { who, roadmap, now } = context;
   return {
-    id,
-    kind: "channel",
+    id: where.id,
+    kind: where.kind,
     platform: who.platform,
     ...(who.teamId ? { teamId: who.teamId } : {}),
-    channelId,
+    ...(where.kind === "channel" ? { channelId: where.channelId } : {}),
     userId: who.userId,
     ...(who.displayName ? { userName: who.displayName } : {}),
     roadmapId: roadmap.id,
