@@ -231,9 +231,10 @@ export class Core {
    * edit the message with it, a little later and once for many clicks.
    */
   async refreshedMessage(text: string): Promise<Reply | undefined> {
-    // A button of a roadmap other than the default one starts with that roadmap's id.
-    const picked = /^(?:[a-z0-9-]+ )?quiz pick ([0-9a-f]{16}) [1-4]$/.exec(text);
-    const quiz = picked?.[1] ? await this.deps.channelQuizzes.get(picked[1]) : undefined;
+    // Read with the grammar every command is read with, so a roadmap prefix or spacing reads alike.
+    const parsed = parse(text, this.grammar);
+    const [mode, quizId] = parsed.ok && parsed.value.command.name === "quiz" ? parsed.value.arg.split(" ") : [];
+    const quiz = mode === "pick" && quizId ? await this.deps.channelQuizzes.get(quizId) : undefined;
     const lookup = quiz && this.lookups.get(quiz.roadmapId);
     if (!quiz || !lookup || quiz.revealedAt) return undefined;
     const question = questionFor(lookup.roadmap, quiz.seed);

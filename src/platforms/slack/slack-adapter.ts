@@ -32,12 +32,15 @@ export interface SlackAdapterOptions {
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
 const retryConfig = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2_000 };
 
-/** The Web API calls a handler may make: users.info for channel managers, DM and upload for files. */
 /** The one Web API call a refreshed message needs. */
 interface MessageUpdateClient {
   chat: { update(arguments_: { channel: string; ts: string } & SlackMessage): Promise<unknown> };
 }
 
+/**
+ * The Web API calls a handler may make: users.info for channel managers, DM and upload for files,
+ * chat.update for a message a click changed.
+ */
 type HandlerClient = UsersInfoClient & FileUploadClient & MessageUpdateClient;
 
 const invalidButton: RespondArguments = {
