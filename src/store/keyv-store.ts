@@ -54,7 +54,7 @@ export class KeyvStore implements Store {
     keyv.throwOnErrors = true;
   }
 
-  async get(key: string): Promise<unknown> {
+  get(key: string): Promise<unknown> {
     return this.wrap("read", key, () => this.keyv.get(key));
   }
 
@@ -144,19 +144,33 @@ export class KeyvStore implements Store {
     }
   }
 
-  /** Runs one backend operation bounded by the timeout, counting and wrapping its failure as a StoreError. */
-  protected async wrap<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one backend operation bounded by the timeout, counting and wrapping its failure as a
+   * StoreError. No async function of its own: on the hot paths every extra promise a crowd of
+   * commands makes is garbage collected at once.
+   */
+  protected wrap<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
+    const { timeoutMs } = this;
+    let running: Promise<T>;
     try {
-      const { timeoutMs } = this;
-      return await (timeoutMs === undefined
-        ? fn()
-        : bounded(fn(), timeoutMs, `The ${this.kind} store did not ${operation} ${key} within ${timeoutMs} ms`));
+      running = fn();
     } catch (error) {
+      running = Promise.reject(error);
+    }
+    const answered =
+      timeoutMs === undefined
+        ? running
+        : bounded(
+            running,
+            timeoutMs,
+            () => `The ${this.kind} store did not ${operation} ${key} within ${timeoutMs} ms`,
+          );
+    return answered.catch((error: unknown) => {
       this.options.metrics?.storeErrors.inc({ store: this.kind, operation });
       if (error instanceof StoreError) throw error;
       throw new StoreError(`Could not ${operation} ${key} in the ${this.kind} store: ${String(error)}`, {
         cause: error,
       });
-    }
+    });
   }
 }

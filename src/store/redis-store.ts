@@ -117,15 +117,13 @@ export class RedisStore extends KeyvStore {
   /** Runs a script by its SHA1, sending its source only when this Redis has not cached it yet. */
   script(operation: string, script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
-    return this.wrap(operation, keys[0] ?? script.sha, async () => {
-      try {
-        return await this.client.sendCommand(["EVALSHA", script.sha, ...tail]);
-      } catch (error) {
+    return this.wrap(operation, keys[0] ?? script.sha, () =>
+      this.client.sendCommand(["EVALSHA", script.sha, ...tail]).catch((error: unknown) => {
         // A restarted Redis, or SCRIPT FLUSH, forgets scripts: EVAL caches it again.
         if (!String(error).includes("NOSCRIPT")) throw error;
-        return await this.client.sendCommand(["EVAL", script.source, ...tail]);
-      }
-    });
+        return this.client.sendCommand(["EVAL", script.source, ...tail]);
+      }),
+    );
   }
 
   /** The rows of a writeAll as Redis keys and keyv's serialized values; no value removes the key. */
