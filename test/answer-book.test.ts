@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../src/logger.ts";
-import { type AnswerBook, AnswerBookShards } from "../src/quiz/answer-book.ts";
+import { type Added, type AnswerBook, AnswerBookShards, type Refused } from "../src/quiz/answer-book.ts";
 import type { ChannelAnswer } from "../src/quiz/channel-quiz.ts";
 import { RedisAnswerBook } from "../src/quiz/redis-answer-book.ts";
 import { openMemoryStore, openStore } from "../src/store/open-store.ts";
@@ -20,6 +20,12 @@ interface BookUnderTest {
   available?: () => Promise<boolean>;
   /** A fresh book, and what ends whatever it was opened on. */
   with(run: (book: AnswerBook) => Promise<void>): Promise<void>;
+}
+
+/** The outcome of an add that the test expects to have been taken, not refused. */
+function taken(outcome: Added | Refused): Added {
+  if (outcome.closed) throw new Error("the answer book refused an answer while open");
+  return outcome;
 }
 
 const answer = (choice: number, second: number, name?: string): ChannelAnswer => ({
@@ -63,16 +69,55 @@ function answerBookContract(subject: BookUnderTest): void {
             ...(i % 5 === 0 ? [{ userId: `U${i}`, answer: answer(((i + 1) % 4) + 1, i % 60) }] : []),
           ]).flat();
           const results = await Promise.all(clicks.map((click) => book.add(quiz, click.userId, click.answer)));
-          expect(results.filter((result) => result.added)).toHaveLength(300);
+          expect(results.map(taken).filter((result) => result.added)).toHaveLength(300);
           const all = await book.all(quiz);
           expect(all.size).toBe(300);
           expect(await book.count(quiz)).toBe(300);
           // Both of a person's clicks were told the answer that is kept, and it is one they gave.
           clicks.forEach((click, index) => {
-            expect(results[index]?.kept, click.userId).toEqual(all.get(click.userId));
+            expect(taken(results[index] as Added | Refused).kept, click.userId).toEqual(all.get(click.userId));
             const theirs = clicks.filter((other) => other.userId === click.userId).map((other) => other.answer);
             expect(theirs, click.userId).toContainEqual(all.get(click.userId));
           });
+        });
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN the book closed THEN a later answer is refused, also from someone who answered, and nothing changes",
+      async () => {
+        await subject.with(async (book) => {
+          const quiz = `q-closed-${randomUUID()}`;
+          await book.add(quiz, "U1", answer(1, 1, "Ann"));
+          await book.close(quiz);
+          expect(await book.add(quiz, "U2", answer(2, 2, "Ben"))).toEqual({ closed: true });
+          expect(await book.add(quiz, "U1", answer(3, 3, "Ann"))).toEqual({ closed: true });
+          await book.close(quiz);
+          expect(await book.all(quiz)).toEqual(new Map([["U1", answer(1, 1, "Ann")]]));
+          expect(await book.count(quiz)).toBe(1);
+          // Another quiz is not closed with it.
+          expect(taken(await book.add(`${quiz}-other`, "U2", answer(2, 2))).added).toBe(true);
+        });
+      },
+    );
+
+    it.skipIf(!available)(
+      "GIVEN 300 people answering while the book is closed THEN each answer taken is in the book once close resolves, and no refused one is",
+      async () => {
+        await subject.with(async (book) => {
+          const quiz = `q-race-${randomUUID()}`;
+          const userIds = Array.from({ length: 300 }, (_, i) => `U${i}`);
+          // The close is sent in the middle of the crowd, so some answers land before it and some after.
+          const first = userIds.slice(0, 150).map((userId, i) => book.add(quiz, userId, answer((i % 4) + 1, 1)));
+          const closing = book.close(quiz);
+          const rest = userIds.slice(150).map((userId, i) => book.add(quiz, userId, answer((i % 4) + 1, 2)));
+          await closing;
+          const heldAtClose = await book.all(quiz);
+          const outcomes = await Promise.all([...first, ...rest]);
+          const takenIds = userIds.filter((_, i) => !outcomes[i]?.closed);
+          expect([...heldAtClose.keys()].sort()).toEqual([...takenIds].sort());
+          expect(await book.count(quiz)).toBe(takenIds.length);
+          expect(outcomes.some((outcome) => outcome.closed)).toBe(true);
         });
       },
     );
@@ -88,7 +133,7 @@ function answerBookContract(subject: BookUnderTest): void {
           await book.remove(quiz, "U-never");
           expect([...(await book.all(quiz)).keys()]).toEqual(["U2"]);
           expect(await book.count(quiz)).toBe(1);
-          expect((await book.add(quiz, "U1", answer(4, 3))).added).toBe(true);
+          expect(taken(await book.add(quiz, "U1", answer(4, 3))).added).toBe(true);
         });
       },
     );

@@ -167,6 +167,23 @@ describe("channel quiz", () => {
     expect([...(await wired.channelQuizzes.answers(id)).keys()]).toEqual([ann.userId]);
   });
 
+  it("GIVEN a process that has read the quiz WHEN another process reveals it THEN a later click there is told the quiz is over and not counted", async () => {
+    const store = openMemoryStore(silentLogger);
+    const { core, run, slot, wired } = await channelWithQuiz(store);
+    const other = await makeCore({ store, now: () => new Date("2026-03-02T10:00:00Z") });
+    await run("daily quiz on 09:00 UTC daily");
+    await slot("2026-03-02");
+    const { id, right } = slotQuestion(core, "2026-03-02");
+    // The other process answers first, so it holds the quiz as posted (not yet revealed).
+    expect(textOf(await other.core.handle({ text: `quiz pick ${id} ${right}`, who: member("Ann") }))).toContain(
+      "Got it",
+    );
+    expect(textOf(await run("daily quiz reveal"))).toContain("1 answered, 1 right");
+    const late = await other.core.handle({ text: `quiz pick ${id} ${right}`, who: member("Ben") });
+    expect(textOf(late)).toContain("This quiz is over");
+    expect([...(await wired.channelQuizzes.answers(id)).keys()]).toEqual([member("Ann").userId]);
+  });
+
   it("GIVEN no daily topic WHEN the quiz is turned on THEN the slot posts only the quiz; `daily quiz reveal` answers it now, once", async () => {
     const { core, delivery, run, slot } = await channelWithQuiz();
     expect(textOf(await run("daily quiz on 09:00 UTC weekdays"))).toContain("with no daily topic");

@@ -1,16 +1,23 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Logger } from "../logger.ts";
+import { GroupCommit } from "../store/group-commit.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
 import { type ChannelAnswer, channelAnswerSchema } from "./channel-quiz.ts";
 
 /** What adding an answer did: whether it was new, the answer now kept for that person, and the count. */
 export interface Added {
+  closed?: false;
   added: boolean;
   kept: ChannelAnswer;
   /** How many have answered the quiz, this one included, where knowing it costs nothing more. */
   count?: number;
+}
+
+/** An answer that came after the book was closed: nothing was kept. */
+export interface Refused {
+  closed: true;
 }
 
 /**
@@ -19,9 +26,16 @@ export interface Added {
  * answered by a thousand people at once is not a thousand rewrites of one growing document. Two
  * implementations pass one contract suite: sharded documents over any Store (AnswerBookShards),
  * and a Redis hash per quiz (RedisAnswerBook), picked like the leaderboards are.
+ *
+ * The book itself is closed at the reveal: once close() has resolved, every add() refuses and
+ * every add() that was accepted is in all(). So an answer clicked in the same instant as the
+ * reveal is either counted by it or told the quiz is over, and the answer path needs nothing
+ * from the quiz's own document that can change.
  */
 export interface AnswerBook {
-  add(quizId: string, userId: string, answer: ChannelAnswer): Promise<Added>;
+  add(quizId: string, userId: string, answer: ChannelAnswer): Promise<Added | Refused>;
+  /** Refuses every later add(); resolves once every add() it did not refuse is in all(). */
+  close(quizId: string): Promise<void>;
   count(quizId: string): Promise<number>;
   /** Every answer, by user id. */
   all(quizId: string): Promise<Map<string, ChannelAnswer>>;
@@ -36,11 +50,11 @@ const shardOf = (userId: string): number => createHash("sha1").update(userId).di
 
 const shardSchema = z.record(z.string(), channelAnswerSchema);
 
-interface Waiting {
+/** One person's answer to a quiz, waiting for its shard's next write. */
+interface Pending {
+  quizId: string;
   userId: string;
   answer: ChannelAnswer;
-  done: (added: Added) => void;
-  failed: (error: unknown) => void;
 }
 
 /**
@@ -48,53 +62,51 @@ interface Waiting {
  * lock: an answer reads and writes one small document, and answers in other shards go on at the
  * same time. Answers to one shard that arrive while its last write is under way are written
  * together in its next write (a group commit), so a crowd costs a write per shard per round trip
- * of the store, not a write per person in a row. Counting and listing read all 64.
+ * of the store, not a write per person in a row. Counting and listing read all 64. Closing sets a
+ * marker that each shard's write reads under its lock, then takes every shard's lock once, so a
+ * write that read "open" has finished before close() resolves.
  */
 export class AnswerBookShards implements AnswerBook {
   /** Shards already validated, by identity: a caching store hands back the same frozen object. */
   private readonly decoded = new WeakMap<object, Record<string, ChannelAnswer>>();
-  /** Per shard key: answers waiting for its next write, and whether a write is under way. */
-  private readonly queues = new Map<string, { waiting: Waiting[]; writing: boolean }>();
+  /** Answers to one shard that arrive while its last write is under way go in its next write. */
+  private readonly writes = new GroupCommit<Pending, Added | Refused>((key, batch) => this.write(key, batch));
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
   ) {}
 
-  add(quizId: string, userId: string, answer: ChannelAnswer): Promise<Added> {
-    const key = keys.channelQuizAnswers(quizId, shardOf(userId));
-    const queue = this.queues.get(key) ?? { waiting: [], writing: false };
-    this.queues.set(key, queue);
-    const added = new Promise<Added>((done, failed) => queue.waiting.push({ userId, answer, done, failed }));
-    if (!queue.writing) void this.write(key, queue);
-    return added;
+  add(quizId: string, userId: string, answer: ChannelAnswer): Promise<Added | Refused> {
+    return this.writes.add(keys.channelQuizAnswers(quizId, shardOf(userId)), { quizId, userId, answer });
   }
 
-  /** Writes what waits for one shard, in one read and one write under its lock, until nothing waits. */
-  private async write(key: string, queue: { waiting: Waiting[]; writing: boolean }): Promise<void> {
-    queue.writing = true;
-    while (queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0);
-      try {
-        const results = await this.store.withLock(key, async () => {
-          const shard = { ...(await this.read(key)) };
-          const results = batch.map(({ userId, answer }): Added => {
-            const earlier = shard[userId];
-            if (!earlier) shard[userId] = answer;
-            return { added: !earlier, kept: earlier ?? answer };
-          });
-          if (results.some((result) => result.added)) await this.store.set(key, shard);
-          return results;
-        });
-        batch.forEach((waiting, index) => {
-          waiting.done(results[index] as Added);
-        });
-      } catch (error) {
-        for (const waiting of batch) waiting.failed(error);
-      }
-    }
-    queue.writing = false;
-    this.queues.delete(key);
+  async close(quizId: string): Promise<void> {
+    await this.store.set(keys.channelQuizClosed(quizId), true);
+    // A barrier: a shard write that read the marker before it was set holds its shard's lock
+    // until it has written, so once every lock has been had once, nothing more lands.
+    await Promise.all(
+      Array.from({ length: shardCount }, (_, shard) =>
+        this.store.withLock(keys.channelQuizAnswers(quizId, shard), async () => undefined),
+      ),
+    );
+  }
+
+  /** Writes a batch of one shard's answers, in one read and one write under its lock. */
+  private write(key: string, batch: Pending[]): Promise<(Added | Refused)[]> {
+    return this.store.withLock(key, async (): Promise<(Added | Refused)[]> => {
+      const quizId = batch[0]?.quizId ?? "";
+      if ((await this.store.get(keys.channelQuizClosed(quizId))) !== undefined)
+        return batch.map(() => ({ closed: true }));
+      const shard = { ...(await this.read(key)) };
+      const results = batch.map(({ userId, answer }): Added => {
+        const earlier = shard[userId];
+        if (!earlier) shard[userId] = answer;
+        return { added: !earlier, kept: earlier ?? answer };
+      });
+      if (results.some((result) => result.added)) await this.store.set(key, shard);
+      return results;
+    });
   }
 
   async count(quizId: string): Promise<number> {

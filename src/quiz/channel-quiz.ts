@@ -43,8 +43,18 @@ export type AnswerOutcome =
   | { kind: "revealed"; quiz: ChannelQuiz }
   | { kind: "unknown" };
 
+/** Enough quizzes posted in the last moments to answer their crowds from memory; a handful of KB. */
+const postedCacheSize = 256;
+
 /** Channel quizzes in the store; each one's answers are changed under that quiz's lock. */
 export class ChannelQuizRepository {
+  /**
+   * Quizzes as read by posted(), most recent last; a read under way is shared, since a crowd
+   * clicks at once. Only fields that never change are used from here: whether a quiz is still open
+   * is the answer book's to say (it is closed at the reveal).
+   */
+  private readonly postedQuizzes = new Map<string, Promise<ChannelQuiz | undefined>>();
+
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
@@ -60,6 +70,37 @@ export class ChannelQuizRepository {
     return parsed.success ? parsed.data : undefined;
   }
 
+  /**
+   * A quiz for answering it: where it was posted and what it asks, from memory after the first
+   * read, since a crowd answers the same quiz at once. Its revealedAt may be stale (another
+   * process revealed it); answer() learns that from the closed answer book instead.
+   */
+  posted(id: string): Promise<ChannelQuiz | undefined> {
+    const known = this.postedQuizzes.get(id);
+    if (known) return known;
+    const reading = this.get(id);
+    this.remember(id, reading);
+    // An unknown or unreadable quiz is read again next time: it may be posted, or the store back.
+    reading.then(
+      (quiz) => quiz ?? this.forgetPosted(id, reading),
+      () => this.forgetPosted(id, reading),
+    );
+    return reading;
+  }
+
+  private forgetPosted(id: string, reading: Promise<ChannelQuiz | undefined>): void {
+    if (this.postedQuizzes.get(id) === reading) this.postedQuizzes.delete(id);
+  }
+
+  private remember(id: string, quiz: Promise<ChannelQuiz | undefined>): void {
+    this.postedQuizzes.delete(id);
+    this.postedQuizzes.set(id, quiz);
+    if (this.postedQuizzes.size > postedCacheSize) {
+      const oldest = this.postedQuizzes.keys().next().value;
+      if (oldest !== undefined) this.postedQuizzes.delete(oldest);
+    }
+  }
+
   /** Stores a new quiz; one already stored under the id (a retried post) is kept as it is. */
   create(quiz: ChannelQuiz): Promise<ChannelQuiz> {
     return this.store.withLock(keys.channelQuiz(quiz.id), async () => {
@@ -71,16 +112,17 @@ export class ChannelQuizRepository {
   }
 
   /**
-   * Records one person's answer to a quiz as just read (get), once: a second one, or one after the
-   * reveal, changes nothing. The answers live in the answer book; the quiz document only says
-   * whether the quiz is still open.
+   * Records one person's answer to a quiz as just read (posted), once: a second one, or one after
+   * the reveal, changes nothing. The answers live in the answer book, which also knows whether
+   * the quiz is still open.
    */
   async answer(quiz: ChannelQuiz | undefined, userId: string, answer: ChannelAnswer): Promise<AnswerOutcome> {
     if (!quiz) return { kind: "unknown" };
     if (quiz.revealedAt) return { kind: "revealed", quiz };
-    const { added, kept, count } = await this.book.add(quiz.id, userId, answer);
-    if (!added) return { kind: "again", quiz, choice: kept.choice };
-    return { kind: "recorded", quiz, ...(count === undefined ? {} : { answers: count }) };
+    const added = await this.book.add(quiz.id, userId, answer);
+    if (added.closed) return { kind: "revealed", quiz };
+    if (!added.added) return { kind: "again", quiz, choice: added.kept.choice };
+    return { kind: "recorded", quiz, ...(added.count === undefined ? {} : { answers: added.count }) };
   }
 
   /** Every answer of a quiz, by user id. */
@@ -98,13 +140,21 @@ export class ChannelQuizRepository {
     return this.book.remove(id, userId);
   }
 
-  /** Marks the quiz revealed (once); resolves with the quiz as stored after, or undefined when unknown. */
+  /**
+   * Marks the quiz revealed (once), its answer book closed first: once this resolves, the book
+   * holds every answer that was told "Got it" and takes no more. Resolves with the quiz as stored
+   * after, or undefined when unknown.
+   */
   markRevealed(id: string, at: Date): Promise<ChannelQuiz | undefined> {
     return this.store.withLock(keys.channelQuiz(id), async () => {
       const quiz = await this.get(id);
-      if (!quiz || quiz.revealedAt) return quiz;
+      if (!quiz) return quiz;
+      // Closed again when revealed already: a reveal cut short between the two writes is run again.
+      await this.book.close(id);
+      if (quiz.revealedAt) return quiz;
       const revealed = { ...quiz, revealedAt: at.toISOString() };
       await this.store.set(keys.channelQuiz(id), revealed);
+      this.remember(id, Promise.resolve(revealed));
       return revealed;
     });
   }

@@ -39,9 +39,10 @@ export async function revealChannelQuiz(
   const roadmap = roadmaps.find((one) => one.id === quiz?.roadmapId);
   if (!quiz || !roadmap) return undefined;
   const question = questionFor(roadmap, quiz.seed);
-  // Closed first, then the answers are read and settled: a click in the same few milliseconds as
-  // the reveal can still land after the read, and is then told "Got it" but counted nowhere.
-  // Settling skips what is settled already, so a reveal cut short is completed by running it again.
+  // Closed first, then the answers are read and settled: the closed answer book holds every answer
+  // told "Got it" and refuses the rest, so a click in the same instant as the reveal is either
+  // counted or told the quiz is over. Settling skips what is settled already, so a reveal cut
+  // short is completed by running it again.
   const revealed = (await deps.channelQuizzes.markRevealed(id, now)) ?? quiz;
   // Earliest first; answers of the same millisecond in user-id order, so every reveal reads alike.
   const answers = [...(await deps.channelQuizzes.answers(id))].sort(

@@ -44,6 +44,8 @@ export const keys = {
    */
   channelQuizAnswers: (quizId: string, shard?: number): string =>
     `channel-quiz-answers:${part(quizId)}${shard === undefined ? "" : `:${shard}`}`,
+  /** Present once a channel quiz is closed to answers: its answer book refuses more (the reveal). */
+  channelQuizClosed: (quizId: string): string => `channel-quiz-closed:${part(quizId)}`,
   /** Whether a subscription's post for one local date went out: the source of truth for "once a day". */
   postLedger: (subscriptionId: string, localDate: string): string =>
     `posted:${part(subscriptionId)}:${part(localDate)}`,

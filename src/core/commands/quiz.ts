@@ -113,7 +113,7 @@ async function pick(context: CommandContext, words: string[]): Promise<Reply> {
   const id = words[0] ?? "";
   const choice = choiceNumber(words[1], lookup.command("quiz answer 2"));
   // A channel's quiz is answered in that channel: the answer is kept (and settled) by user id there.
-  const posted = await channelQuizzes.get(id);
+  const posted = await channelQuizzes.posted(id);
   if (
     posted &&
     (posted.platform !== who.platform || posted.teamId !== (who.teamId ?? "-") || posted.channelId !== who.channelId)
