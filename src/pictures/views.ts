@@ -1,0 +1,115 @@
+import type { Level } from "../content/schema.ts";
+
+/**
+ * What each picture shows, as plain data: made by the core next to the text answer, drawn by the
+ * render worker, and the source of the picture's alt text, so the words and the picture never
+ * disagree. Each one's JSON is its cache key (with the templates' version).
+ */
+
+/** One stage as a station on the progress map; its state follows from done of total. */
+export interface MapStation {
+  number: number;
+  title: string;
+  done: number;
+  total: number;
+}
+
+export interface ProgressMapView {
+  kind: "progress-map";
+  roadmapTitle: string;
+  /** Whose progress ("Ann", or "Team platform" for a team recap). */
+  subject: string;
+  stations: MapStation[];
+  /** The stage marked "you are here"; absent once every stage is done. */
+  current?: number;
+  done: number;
+  total: number;
+  levels: { level: Level; label: string; done: number; total: number }[];
+}
+
+export interface BoardCardRow {
+  rank: number;
+  name: string;
+  points: number;
+  /** The person asking. */
+  me?: boolean;
+}
+
+export interface LeaderboardCardView {
+  kind: "leaderboard";
+  /** "This week · Team", "All time · #channel", "Quiz board · This month". */
+  title: string;
+  /** The dates, "Mon 2 Mar – Sun 8 Mar". */
+  period?: string;
+  /** Top 10 at most, best first. */
+  rows: BoardCardRow[];
+  /** The person asking, when outside the rows shown. */
+  mine?: BoardCardRow;
+}
+
+export interface WeeklyChartView {
+  kind: "weekly-chart";
+  /** "Team platform · week of 2 Mar". */
+  title: string;
+  /** Monday to Sunday: topics done that day. */
+  days: { label: string; done: number }[];
+  /** Topics done the week before, for comparison. */
+  lastWeekTotal: number;
+}
+
+export type PictureView = ProgressMapView | LeaderboardCardView | WeeklyChartView;
+
+/** Every picture is 1200x675 (16:9): it fills a phone's width in Slack and Discord alike. */
+export const pictureSize = { width: 1200, height: 675 } as const;
+
+/** A station's state, shown by shape as well as colour: empty ring, partial ring, filled with a check. */
+export type StationState = "not-started" | "started" | "done";
+
+export const stationState = (station: MapStation): StationState =>
+  station.done === 0 ? "not-started" : station.done >= station.total ? "done" : "started";
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** "stages 1 to 9", "stage 4", "stages 1, 3 and 5 to 7". */
+export function stageList(numbers: readonly number[]): string {
+  const runs: [number, number][] = [];
+  for (const n of [...numbers].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  const parts = runs.map(([from, to]) => (from === to ? `${from}` : `${from} to ${to}`));
+  const joined = parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  return `${numbers.length === 1 ? "stage" : "stages"} ${joined}`;
+}
+
+/** The picture in words, for screen readers and for anyone whose client shows no image. */
+export function altText(view: PictureView): string {
+  if (view.kind === "progress-map") {
+    const doneStages = view.stations.filter((station) => stationState(station) === "done").map((s) => s.number);
+    const where =
+      view.current === undefined
+        ? `All ${view.stations.length} stages done`
+        : `Stage ${view.current} of ${view.stations.length}`;
+    const levels = view.levels.map((level) => `${level.label} ${level.done} of ${level.total}`).join(", ");
+    return [
+      `${view.subject}'s progress map of ${view.roadmapTitle}.`,
+      `${where}, ${view.done} of ${view.total} topics done;`,
+      doneStages.length > 0 && view.current !== undefined ? `${stageList(doneStages)} done.` : "",
+      levels ? `By level: ${levels}.` : "",
+    ]
+      .filter(Boolean)
+      .join(" ")
+      .replace(/;$/, ".");
+  }
+  if (view.kind === "leaderboard") {
+    const rows = view.rows.map((row) => `${row.rank}. ${row.name}, ${plural(row.points, "point")}`);
+    const mine = view.mine ? ` You: ${view.mine.rank}. with ${plural(view.mine.points, "point")}.` : "";
+    return `Leaderboard card, ${view.title}${view.period ? ` (${view.period})` : ""}: ${
+      rows.length > 0 ? `${rows.join("; ")}.` : "nobody has points yet."
+    }${mine}`;
+  }
+  const total = view.days.reduce((sum, day) => sum + day.done, 0);
+  const days = view.days.map((day) => `${day.label} ${day.done}`).join(", ");
+  return `Weekly chart, ${view.title}: ${plural(total, "topic")} done this week (${days}); ${view.lastWeekTotal} last week.`;
+}
