@@ -16,7 +16,7 @@ const { dependencies } = JSON.parse(readFileSync(new URL("package.json", root), 
 // loaded from node_modules by the code that needs it, only when the configuration asks for it;
 // sqlite3 is a native addon and cannot be bundled.
 const bundled = new Set(["zod", "keyv", "@keyv/sqlite", "fastest-levenshtein", "ts-fsrs"]);
-const external = [...Object.keys(dependencies).filter((name) => !bundled.has(name)), "sqlite3"];
+const external = [...Object.keys(dependencies).filter((name) => !bundled.has(name)), "sqlite3", "tsx"];
 
 await build({
   absWorkingDir: new URL(".", root).pathname,
@@ -32,9 +32,29 @@ await build({
   supported: { "dynamic-import": false },
   // src/paths.ts finds the installation from import.meta.url, which a CommonJS bundle lacks: it
   // becomes the bundle's own URL, one level below the root as src/paths.ts is.
-  define: { "import.meta.url": "__bundleUrl" },
+  // import.meta.resolve (used only when run from source) becomes CommonJS's own resolver.
+  define: { "import.meta.url": "__bundleUrl", "import.meta.resolve": "require.resolve" },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   // Stack traces map back to src/ with `node --enable-source-maps`.
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: "warning",
+});
+
+// The picture worker (src/pictures/render-worker.ts) runs on a thread of its own, so it is a file
+// of its own: ESM, since satori is published as ESM only, with every package left in node_modules.
+await build({
+  absWorkingDir: new URL(".", root).pathname,
+  entryPoints: ["src/pictures/render-worker.ts"],
+  outfile: "dist/render-worker.mjs",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
   sourcemap: "linked",
   sourcesContent: false,
   legalComments: "none",

@@ -4,10 +4,10 @@
  */
 
 /**
- * Options that take a value: who is asking (console, ask), which Discord server (register-discord)
- * and how many Discord shards `start` runs.
+ * Options that take a value: who is asking (console, ask), which Discord server (register-discord),
+ * how many Discord shards `start` runs, and where `ask --image` writes the answer's picture.
  */
-export const valueOptions = ["user", "name", "team", "channel", "guild", "shards"] as const;
+export const valueOptions = ["user", "name", "team", "channel", "guild", "shards", "image"] as const;
 export type ValueOption = (typeof valueOptions)[number];
 
 export interface CliArgs {
@@ -30,6 +30,16 @@ export class UsageError extends Error {
 
 const isValueOption = (name: string): name is ValueOption => (valueOptions as readonly string[]).includes(name);
 
+const valueExample: Record<ValueOption, string> = {
+  user: "alice",
+  name: "Alice",
+  team: "T1",
+  channel: "C1",
+  guild: "123456789012345678",
+  shards: "auto",
+  image: "progress.png",
+};
+
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: undefined, rest: [], options: {}, help: false, version: false, shards: undefined };
   for (let i = 0; i < argv.length; i++) {
@@ -47,13 +57,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       const name = option[1] as ValueOption;
       const value = option[2] ?? argv[++i];
       if (value === undefined || value.trim() === "")
-        throw new UsageError(`--${name} needs a value, e.g. --${name} ${name === "shards" ? "auto" : "alice"}`);
+        throw new UsageError(`--${name} needs a value, e.g. --${name} ${valueExample[name]}`);
       args.options[name] = value;
       continue;
     }
     if (args.command === undefined) args.command = token;
     else if (token.startsWith("--") && args.command !== "ask") throw new UsageError(`Unknown option ${token}`);
     else args.rest.push(token);
+  }
+  if (args.options.image !== undefined && args.command !== "ask") {
+    throw new UsageError("--image goes with ask: roadmap-bot ask progress --image progress.png");
   }
   if (args.options.shards !== undefined) {
     if (args.command !== "start") throw new UsageError("--shards goes with start: roadmap-bot start --shards auto");

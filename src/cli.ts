@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { type CliArgs, parseCliArgs, UsageError } from "./cli-args.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -6,6 +7,7 @@ import { ContentError, formatProblem, loadContentDir } from "./content/load.ts";
 import type { Who } from "./core/command.ts";
 import { commands, commandWords } from "./core/commands/index.ts";
 import { defaultRoadmapId } from "./core/core.ts";
+import type { Reply } from "./core/reply.ts";
 import type { Logger } from "./logger.ts";
 import { type App, createApp, startBot } from "./main.ts";
 import { installPath } from "./paths.ts";
@@ -32,6 +34,7 @@ Options for console and ask:
   --name NAME    your display name
   --team ID      team (workspace or server) id
   --channel ID   channel id
+  --image FILE   (ask) also write the answer's picture as a PNG (progress, leaderboard)
 
 Configuration comes from environment variables; see .env.example.`;
 
@@ -89,6 +92,22 @@ async function consoleChat(who: Who): Promise<number> {
     }
     return 0;
   });
+}
+
+/**
+ * `ask --image FILE`: the answer's picture as a PNG, next to its text. An answer without one (or a
+ * team with pictures off) says so on stderr and writes nothing.
+ */
+async function writePicture(app: App, answer: Reply, file: string): Promise<void> {
+  if (!answer.picture) {
+    process.stderr.write(
+      `This answer has no picture, so ${file} was not written (pictures come with progress and leaderboard).\n`,
+    );
+    return;
+  }
+  const { png } = await app.pictures.render(answer.picture.view);
+  await writeFile(file, png);
+  process.stderr.write(`Wrote ${file} (${answer.picture.alt})\n`);
 }
 
 /** How long `start` may take to shut down before it gives up waiting and exits 1. */
@@ -223,6 +242,8 @@ async function run(argv: string[]): Promise<number> {
       return withApp("warn", async (app) => {
         const answer = await app.core.handle({ text: args.rest.join(" "), who: whoFrom(args) });
         process.stdout.write(`${renderText(answer)}\n`);
+        const image = args.options.image;
+        if (image !== undefined && answer.outcome === "ok") await writePicture(app, answer, image);
         return exitCodes[answer.outcome];
       });
     case "console":

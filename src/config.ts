@@ -54,6 +54,7 @@ const envSchema = z.object({
     .startsWith("xapp-", { message: "must be an app-level token starting with xapp-" })
     .optional(),
   SLACK_API_URL: httpUrl("https://slack.com/api/").default("https://slack.com/api/"),
+  PUBLIC_URL: httpUrl("https://roadmap-bot.example.com").optional(),
   DISCORD_TOKEN: z.string().trim().min(1).optional(),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
@@ -98,6 +99,11 @@ export interface Config {
   storeUrl: string;
   contentDir: string;
   port: number;
+  /**
+   * Where the internet reaches this bot's HTTP server (PUBLIC_URL): Slack answers then show
+   * pictures as image blocks fetched from PUBLIC_URL/images/…; without it, a Picture button sends them by DM.
+   */
+  publicUrl: string | undefined;
   /** The zone for daily posts and reminders when neither the command nor the team names one. */
   defaultZone: string;
   /** Unset means each command picks its own default (quiet for the console, info for servers). */
@@ -185,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     storeUrl: vars.STORE_URL,
     contentDir: vars.CONTENT_DIR,
     port: vars.PORT,
+    publicUrl: vars.PUBLIC_URL,
     defaultZone: vars.DEFAULT_TIMEZONE,
     logLevel: vars.LOG_LEVEL,
     slack,

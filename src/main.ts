@@ -8,6 +8,8 @@ import { Core } from "./core/core.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger, deferredLogger } from "./logging.ts";
 import type { Metrics } from "./metrics.ts";
+import { PictureRenderer } from "./pictures/picture-renderer.ts";
+import { PictureLinks } from "./pictures/signed-url.ts";
 import type { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import type { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { repositories } from "./repositories.ts";
@@ -26,6 +28,8 @@ export interface App {
   metrics: Metrics | undefined;
   /** The daily-topic scheduler posting through these platforms; tick() runs one pass. */
   scheduler(deliveries: readonly Delivery[]): DailyScheduler;
+  /** Draws replies' pictures off the main thread; its worker starts with the first picture. */
+  pictures: PictureRenderer;
   close(): Promise<void>;
 }
 
@@ -79,7 +83,12 @@ async function assembleApp(config: Config, logger: Logger, overrides: AppOverrid
       clock,
       ...(metrics ? { metrics } : {}),
     });
-  return { core, store, logger, metrics, scheduler, close: () => store.close() };
+  const pictures = new PictureRenderer(logger);
+  const close = async () => {
+    await pictures.close();
+    await store.close();
+  };
+  return { core, store, logger, metrics, scheduler, pictures, close };
 }
 
 export interface RunningBot {
@@ -125,12 +134,23 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     await overrides.store?.close().catch(() => undefined);
     throw error;
   });
+  // Signed with a key made from the Slack app's own secret: the links need no secret of their own.
+  const pictureLinks =
+    config.publicUrl && slackConfig
+      ? new PictureLinks(
+          config.publicUrl,
+          slackConfig.mode === "http" ? slackConfig.signingSecret : slackConfig.appToken,
+        )
+      : undefined;
   const slack =
     slackConfig && slackModule
       ? new slackModule.SlackAdapter({
           core: app.core,
           config: slackConfig,
           logger,
+          pictures: app.pictures,
+          ...(pictureLinks ? { pictureLinks } : {}),
+          ...(overrides.clock ? { clock: overrides.clock } : {}),
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
           ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
         })
@@ -141,6 +161,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           core: app.core,
           config: discordConfig,
           logger,
+          pictures: app.pictures,
           store: app.store,
           ...(overrides.discordDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.discordDeferAfterMs }),
           ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
@@ -155,6 +176,8 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     await app.close();
     throw error;
   }
+  // In the background: the first picture asked for is then drawn at once.
+  if (slack || discord) void app.pictures.warm();
   const scheduler = app.scheduler([slack?.delivery, discord?.delivery].filter((delivery) => delivery !== undefined));
   const slackEvents = slack?.requestListener;
   const server = http.createHttpServer({
@@ -165,6 +188,14 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
       return (discord === undefined || discord.connected) && (overrides.discordShards?.ready() ?? true);
     },
     metrics: metrics.registry,
+    ...(pictureLinks
+      ? {
+          images: async (path: string) => {
+            const view = pictureLinks.open(path, (overrides.clock ?? (() => new Date()))());
+            return view ? (await app.pictures.render(view)).png : undefined;
+          },
+        }
+      : {}),
   });
   let port: number;
   try {

@@ -1,4 +1,5 @@
 import type { Level } from "../content/schema.ts";
+import type { PictureView } from "../pictures/views.ts";
 import type { TopicState } from "../progress/model.ts";
 
 /**
@@ -49,6 +50,19 @@ export interface Reply {
    * blocks; the console prints it. The blocks must still make sense where a file cannot go.
    */
   file?: ReplyFile;
+  /**
+   * A picture of the same answer (a progress map, a leaderboard card): platforms that can show
+   * one draw it next to the blocks, never instead of them; the blocks stand alone without it.
+   */
+  picture?: ReplyPicture;
+}
+
+export interface ReplyPicture {
+  /** File name ("progress.png"). */
+  name: string;
+  view: PictureView;
+  /** The picture in words (altText of the view). */
+  alt: string;
 }
 
 export interface ReplyFile {
@@ -60,13 +74,14 @@ export interface ReplyFile {
 
 export const reply = (
   blocks: Block[],
-  options: { private?: boolean; share?: string; file?: ReplyFile } = {},
+  options: { private?: boolean; share?: string; file?: ReplyFile; picture?: ReplyPicture } = {},
 ): Reply => ({
   blocks,
   private: options.private ?? true,
   outcome: "ok",
   ...(options.share ? { share: options.share } : {}),
   ...(options.file ? { file: options.file } : {}),
+  ...(options.picture ? { picture: options.picture } : {}),
 });
 
 export const errorReply = (message: string, hint: string | undefined, outcome: Exclude<Outcome, "ok">): Reply => ({

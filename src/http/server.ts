@@ -11,6 +11,8 @@ export interface HttpServerOptions {
   alive: () => boolean;
   /** Served at GET /metrics in Prometheus text format; absent means 404 there. */
   metrics?: Registry;
+  /** GET /images/…png: a signed picture link's PNG, or undefined (404) when the link is not valid. */
+  images?: (path: string) => Promise<Buffer | undefined>;
 }
 
 const send = (res: ServerResponse, status: number, body: object) => {
@@ -49,6 +51,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
       registry.metrics().then(
         (body) => res.writeHead(200, { "content-type": registry.contentType }).end(body),
         () => send(res, 500, { error: "metrics unavailable" }),
+      );
+      return;
+    }
+    if (req.method === "GET" && path?.startsWith("/images/") && options.images) {
+      options.images(path).then(
+        (png) => {
+          if (!png) send(res, 404, { error: "not found" });
+          // The link fixes the picture, so anyone (Slack's image proxy) may keep it for its day.
+          else res.writeHead(200, { "content-type": "image/png", "cache-control": "public, max-age=86400" }).end(png);
+        },
+        () => send(res, 500, { error: "picture unavailable" }),
       );
       return;
     }

@@ -92,15 +92,14 @@ export function altText(view: PictureView): string {
         ? `All ${view.stations.length} stages done`
         : `Stage ${view.current} of ${view.stations.length}`;
     const levels = view.levels.map((level) => `${level.label} ${level.done} of ${level.total}`).join(", ");
+    const stagesDone = doneStages.length > 0 && view.current !== undefined ? `; ${stageList(doneStages)} done` : "";
     return [
       `${view.subject}'s progress map of ${view.roadmapTitle}.`,
-      `${where}, ${view.done} of ${view.total} topics done;`,
-      doneStages.length > 0 && view.current !== undefined ? `${stageList(doneStages)} done.` : "",
+      `${where}, ${view.done} of ${view.total} topics done${stagesDone}.`,
       levels ? `By level: ${levels}.` : "",
     ]
       .filter(Boolean)
-      .join(" ")
-      .replace(/;$/, ".");
+      .join(" ");
   }
   if (view.kind === "leaderboard") {
     const rows = view.rows.map((row) => `${row.rank}. ${row.name}, ${plural(row.points, "point")}`);

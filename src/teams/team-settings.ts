@@ -10,6 +10,8 @@ export const teamSettingsSchema = z.object({
   zone: z.string().refine(isTimeZone).optional(),
   /** Who may change a channel's daily topic: the platform's channel managers, or anyone. */
   dailyManagers: z.enum(["admins", "anyone"]).default("admins"),
+  /** Whether answers carry pictures (progress map, leaderboard cards) next to their text; on unless turned off. */
+  pictures: z.enum(["on", "off"]).optional(),
 });
 export type TeamSettings = z.infer<typeof teamSettingsSchema>;
 

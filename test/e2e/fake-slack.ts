@@ -545,3 +545,50 @@ export const slackHttpEnv = (fake: FakeSlack, signingSecret: string) => ({
   CONTENT_DIR: path.resolve(import.meta.dirname, "../../content"),
   LOG_LEVEL: "silent",
 });
+
+type SlackButton = NonNullable<SlackBlock["elements"]>[number];
+
+/** A button's label as the person sees it. */
+export const labelOf = (button: SlackButton): string =>
+  typeof button.text === "string" ? button.text : (button.text?.text ?? "");
+
+/** A block_actions payload as Slack sends it for a click on one of the bot's buttons. */
+export function clickBody(fields: {
+  team: string;
+  button: SlackButton;
+  person: { user: string; name: string };
+  channelId: string;
+  responseUrl: string;
+  /** The message the button is on: ephemeral (a private answer) or a channel post. */
+  ephemeral: boolean;
+  messageTs?: string;
+}): string {
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: "block_actions",
+      api_app_id: "A0TEST",
+      token: "legacy-token",
+      trigger_id: "1.2.3",
+      response_url: fields.responseUrl,
+      team: { id: fields.team, domain: "fake" },
+      user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: fields.team },
+      channel: { id: fields.channelId, name: "learning" },
+      container: {
+        type: "message",
+        message_ts: fields.messageTs ?? "1.1",
+        channel_id: fields.channelId,
+        is_ephemeral: fields.ephemeral,
+      },
+      actions: [
+        {
+          type: "button",
+          action_id: fields.button.action_id,
+          block_id: "b1",
+          value: fields.button.value,
+          action_ts: "1.2",
+          text: { type: "plain_text", text: labelOf(fields.button) },
+        },
+      ],
+    }),
+  }).toString();
+}

@@ -12,7 +12,9 @@ import { keys } from "../../src/store/keys.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import {
+  clickBody,
   FakeSlack,
+  labelOf,
   messageText,
   postSigned,
   type SlackBlock,
@@ -49,49 +51,6 @@ const manager: Person = { user: "U0MANAGER", name: "olga" };
 /** Every button of a message, from its actions blocks. */
 const buttonsOf = (message: { blocks?: SlackBlock[] }): SlackButton[] =>
   (message.blocks ?? []).flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []));
-
-const labelOf = (button: SlackButton): string =>
-  typeof button.text === "string" ? button.text : (button.text?.text ?? "");
-
-/** A block_actions payload as Slack sends it for a click on one of the bot's buttons. */
-function clickBody(fields: {
-  button: SlackButton;
-  person: Person;
-  channelId: string;
-  responseUrl: string;
-  /** The message the button is on: ephemeral (a private answer) or a channel post. */
-  ephemeral: boolean;
-  messageTs?: string;
-}): string {
-  return new URLSearchParams({
-    payload: JSON.stringify({
-      type: "block_actions",
-      api_app_id: "A0TEST",
-      token: "legacy-token",
-      trigger_id: "1.2.3",
-      response_url: fields.responseUrl,
-      team: { id: team, domain: "fake" },
-      user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: team },
-      channel: { id: fields.channelId, name: "learning" },
-      container: {
-        type: "message",
-        message_ts: fields.messageTs ?? "1.1",
-        channel_id: fields.channelId,
-        is_ephemeral: fields.ephemeral,
-      },
-      actions: [
-        {
-          type: "button",
-          action_id: fields.button.action_id,
-          block_id: "b1",
-          value: fields.button.value,
-          action_ts: "1.2",
-          text: { type: "plain_text", text: labelOf(fields.button) },
-        },
-      ],
-    }),
-  }).toString();
-}
 
 /** The bot on an in-memory store the test keeps, with a clock the test moves and no cron: the test runs ticks. */
 async function learningBot(start: string) {
@@ -132,6 +91,7 @@ async function learningBot(start: string) {
     if (!button) throw new Error("no such button");
     const id = nextResponseId();
     const body = clickBody({
+      team,
       button,
       person,
       channelId: where.channelId ?? "C0LEARN",

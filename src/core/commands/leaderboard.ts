@@ -4,6 +4,7 @@ import { levelPoints } from "../../progress/points.ts";
 import type { Leaderboard } from "../../progress/standings.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { quote, UserError } from "../errors.ts";
+import { leaderboardCardView, picturesWanted, replyPicture } from "../picture-views.ts";
 import { type Block, type Reply, reply } from "../reply.ts";
 import { levelLabel } from "../views.ts";
 
@@ -117,13 +118,14 @@ export default {
   async run(context) {
     const { kind, channel, quiz } = parseBoardWords(context);
     requireTeamChannel(context, channel);
-    const board = await context.standings.leaderboard(
-      { roadmap: context.roadmap, who: context.who, kind, channel, quiz },
-      context.now,
-    );
+    const [board, pictures] = await Promise.all([
+      context.standings.leaderboard({ roadmap: context.roadmap, who: context.who, kind, channel, quiz }, context.now),
+      picturesWanted(context),
+    ]);
     const scope = channel ? "this channel" : "the team";
     const words = (period: PeriodKind) => `leaderboard ${quiz ? "quiz " : ""}${period}${channel ? " channel" : ""}`;
-    const title = `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]}${dateRange(board.period)} · ${scope}`;
+    const range = dateRange(board.period);
+    const title = `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]}${range} · ${scope}`;
     const weights = quiz
       ? "1 point per right answer to a channel's quiz, counted at its reveal"
       : `Points per topic done: ${levels.map((level) => `${levelLabel[level]} ${levelPoints[level]}`).join(" · ")}`;
@@ -139,7 +141,22 @@ export default {
           text: `${weights}; ties go to whoever got there first. Also ${others.join(", ")}.`,
         },
       ],
-      { share: context.lookup.command(words(kind)) },
+      {
+        share: context.lookup.command(words(kind)),
+        ...(pictures
+          ? {
+              picture: replyPicture(
+                "leaderboard.png",
+                leaderboardCardView(
+                  board,
+                  `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]} · ${channel ? "this channel" : "team"}`,
+                  range.replace(/^ \(|\)$/g, "") || undefined,
+                  context.who.displayName ?? "You",
+                ),
+              ),
+            }
+          : {}),
+      },
     ) satisfies Reply;
   },
 } satisfies Command;

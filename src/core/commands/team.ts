@@ -23,6 +23,7 @@ async function show(context: CommandContext): Promise<Reply> {
       type: "fields",
       fields: [
         { label: "Time zone", value: team.zone ?? `${schedule.defaultZone} (the bot's default)` },
+        { label: "Pictures", value: team.pictures ?? "on" },
         {
           label: "Daily topics are changed by",
           value: team.dailyManagers === "anyone" ? "anyone" : (context.channelManagers?.description ?? "anyone here"),
@@ -31,7 +32,7 @@ async function show(context: CommandContext): Promise<Reply> {
     },
     {
       type: "context",
-      text: `Change them with \`${lookup.command("team zone Europe/Berlin")}\` or \`${lookup.command("team daily-managers anyone|admins")}\`.`,
+      text: `Change them with \`${lookup.command("team zone Europe/Berlin")}\`, \`${lookup.command("team daily-managers anyone|admins")}\` or \`${lookup.command("team pictures on|off")}\`.`,
     },
   ]);
 }
@@ -84,9 +85,34 @@ async function setManagers(context: CommandContext, word: string | undefined): P
   });
 }
 
+/** `team pictures on|off`: whether answers carry pictures next to their text, for the whole team. */
+async function setPictures(context: CommandContext, word: string | undefined): Promise<Reply> {
+  const teamId = requireTeam(context);
+  const choice = word?.toLowerCase();
+  if (choice !== "on" && choice !== "off") {
+    throw new UserError(
+      "team.bad-pictures",
+      "`team pictures` takes `on` or `off`.",
+      `For example \`${context.lookup.command("team pictures off")}\` for text-only answers.`,
+    );
+  }
+  await requireChannelManager(context, "turn the team's pictures on or off");
+  const before = await context.schedule.teams.get(context.who.platform, teamId);
+  const unchanged = (before.pictures ?? "on") === choice;
+  // Nothing changes, so nothing is written.
+  if (!unchanged) await context.schedule.teams.update(context.who.platform, teamId, { pictures: choice });
+  const what =
+    choice === "on"
+      ? "`progress` and `leaderboard` answers carry a picture next to their text"
+      : "answers are text only, without pictures";
+  return reply([{ type: "text", text: unchanged ? `Already so: ${what}.` : `From now on ${what}.` }], {
+    private: unchanged,
+  });
+}
+
 export default {
   name: "team",
-  summary: "Team settings: the time zone, and who may change daily topics",
+  summary: "Team settings: the time zone, who may change daily topics, and pictures",
   argument: {
     name: "setting",
     description: "The setting and its new value",
@@ -106,6 +132,11 @@ export default {
       summary: "Who may change daily topics: admins or anyone (channel managers only)",
       options: [{ name: "who", description: "admins or anyone", example: "anyone" }],
     },
+    {
+      name: "pictures",
+      summary: "Pictures next to progress and leaderboard answers: on or off (channel managers only)",
+      options: [{ name: "state", description: "on or off", example: "off" }],
+    },
   ],
   run: (context) =>
     runMode(
@@ -114,6 +145,7 @@ export default {
         show,
         zone: (modeContext, [zone]) => setZone(modeContext, zone),
         "daily-managers": (modeContext, [who]) => setManagers(modeContext, who),
+        pictures: (modeContext, [state]) => setPictures(modeContext, state),
       },
       "show",
       "team zone Europe/Berlin",

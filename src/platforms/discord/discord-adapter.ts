@@ -18,12 +18,13 @@ import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
 import { MessageRefresher } from "../message-refresher.ts";
+import { drawReplyPicture, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { CallbackPost } from "./callback-post.ts";
 import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
 import { DiscordDelivery, editBody } from "./discord-delivery.ts";
 import { InteractionResponder } from "./interaction-response.ts";
-import { customIdPrefix, toDiscordMessage } from "./messages.ts";
+import { customIdPrefix, type DiscordMessage, toDiscordMessage, withPicture } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
 import { whoFromInteraction } from "./who.ts";
 
@@ -37,6 +38,8 @@ export interface DiscordAdapterOptions {
   deferAfterMs?: number;
   /** How long after a click that changes the message it sits on (a quiz's count) the message is edited. */
   refreshAfterMs?: number;
+  /** Draws replies' pictures; without it answers are text only. */
+  pictures?: PictureSource;
 }
 
 const maxChoices = 25;
@@ -234,10 +237,18 @@ export class DiscordAdapter {
     answer: Promise<Reply>,
     visible: boolean,
   ): Promise<void> {
-    const quick = await within(answer, this.deferAfterMs);
-    if (quick) return this.respond.reply(interaction, toDiscordMessage(quick));
+    const message = answer.then((reply) => this.message(reply));
+    const quick = await within(message, this.deferAfterMs);
+    if (quick) return this.respond.reply(interaction, quick);
     await this.respond.defer(interaction, visible);
-    await this.respond.editOriginal(interaction, toDiscordMessage(await answer));
+    await this.respond.editOriginal(interaction, await message);
+  }
+
+  /** A reply as a Discord message, its picture (if any) drawn and attached. */
+  private async message(reply: Reply): Promise<DiscordMessage> {
+    const message = toDiscordMessage(reply);
+    const picture = await drawReplyPicture(reply, this.options.pictures, this.options.logger);
+    return picture ? withPicture(message, picture) : message;
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {

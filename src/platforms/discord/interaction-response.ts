@@ -27,7 +27,11 @@ function wireMessage(message: DiscordMessage): { body: APIInteractionResponseCal
   if (message.content !== undefined) body.content = message.content;
   if (message.flags !== undefined) body.flags = message.flags;
   if (!message.files) return { body };
-  body.attachments = message.files.map((file, index) => ({ id: String(index), filename: file.name }));
+  body.attachments = message.files.map((file, index) => ({
+    id: String(index),
+    filename: file.name,
+    ...(file.description ? { description: file.description } : {}),
+  }));
   return { body, files: message.files.map((file) => ({ name: file.name, data: file.attachment })) };
 }
 

@@ -12,6 +12,7 @@ import { truncate } from "../../core/text.ts";
 import { filledCells, levelLabel } from "../../core/views.ts";
 import type { TopicState } from "../../progress/model.ts";
 import { percent } from "../../progress/summary.ts";
+import type { DrawnPicture } from "../reply-picture.ts";
 
 /** Discord's limits, with budgets a little under them where the sum over a message matters. */
 export const discordLimits = {
@@ -28,6 +29,8 @@ export const discordLimits = {
   buttonsPerRow: 5,
   customId: 100,
   buttonLabel: 80,
+  /** An attachment's description, its alt text. */
+  attachmentDescription: 1_024,
 } as const;
 
 /** Custom ids carry the command a button runs: `rb:run:done helm-templating`, `rb:share:stage 17`. */
@@ -114,8 +117,31 @@ export interface DiscordMessage {
   flags?: MessageFlags.Ephemeral;
   /** Always empty: nothing a person typed or a roadmap says can ping anyone. */
   allowedMentions: { parse: [] };
-  /** The reply's file as an attachment; discord.js then sends the message as multipart. */
-  files?: { attachment: Buffer; name: string }[];
+  /** The reply's file (and picture) as attachments, sent as multipart; `description` is the alt text. */
+  files?: { attachment: Buffer; name: string; description?: string }[];
+}
+
+/**
+ * The message with a drawn picture attached and shown as its last embed's image (Discord's way:
+ * `attachment://name`), the alt text as the attachment's description. Ephemeral stays ephemeral.
+ */
+export function withPicture(message: DiscordMessage, picture: DrawnPicture): DiscordMessage {
+  const embeds = message.embeds.map((embed) => ({ ...embed }));
+  const last = embeds.at(-1);
+  if (!last) return message;
+  last.image = { url: `attachment://${picture.name}` };
+  return {
+    ...message,
+    embeds,
+    files: [
+      ...(message.files ?? []),
+      {
+        attachment: picture.png,
+        name: picture.name,
+        description: truncate(picture.alt, discordLimits.attachmentDescription),
+      },
+    ],
+  };
 }
 
 type ActionStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;

@@ -27,12 +27,12 @@ export const slackLimits = {
 } as const;
 
 /** Prefix of the action ids the adapter listens to. */
-export const actionIds = { run: "roadmap.run", share: "roadmap.share" } as const;
+export const actionIds = { run: "roadmap.run", share: "roadmap.share", picture: "roadmap.picture" } as const;
 /**
- * Every button of ours: Share, or a run button. Run buttons are numbered (`roadmap.run.0`, `.1`…)
- * because Slack wants action ids unique per block.
+ * Every button of ours: Share, Picture, or a run button. Run buttons are numbered
+ * (`roadmap.run.0`, `.1`…) because Slack wants action ids unique per block.
  */
-export const anyButton = /^roadmap\.(run\.\d+|share)$/;
+export const anyButton = /^roadmap\.(run\.\d+|share|picture)$/;
 
 const stateEmoji: Record<TopicState, string> = {
   done: ":white_check_mark:",

@@ -1,5 +1,4 @@
 import type { WebClient } from "@slack/web-api";
-import type { ReplyFile } from "../../core/reply.ts";
 import type { Logger } from "../../logger.ts";
 
 /** What sending a file needs of a Web API client: conversations.open (im:write) and the upload (files:write). */
@@ -10,15 +9,21 @@ export type FileHandover =
   /** `code` is Slack's error code ("missing_scope"); `needed` the scope Slack named, when it did. */
   | { sent: false; code: string; needed?: string };
 
+/** A file to hand over: a reply's document, or a drawn picture. */
+export interface DmFile {
+  name: string;
+  data: Buffer;
+}
+
 /**
- * Uploads a reply's file into the person's direct message with the bot, the one place on Slack
+ * Uploads a file (a reply's document, a picture) into the person's direct message with the bot, the one place on Slack
  * that is theirs alone: a slash command's response_url can carry text but no file. Never throws;
  * a failure comes back as Slack's code so the answer can say what to fix.
  */
 export async function sendFileToDm(
   client: FileUploadClient,
   userId: string,
-  file: ReplyFile,
+  file: DmFile,
   logger: Logger,
 ): Promise<FileHandover> {
   try {
@@ -27,7 +32,7 @@ export async function sendFileToDm(
     if (!channel) return { sent: false, code: "no_dm_channel" };
     await client.filesUploadV2({
       channel_id: channel,
-      file: Buffer.from(file.content, "utf8"),
+      file: file.data,
       filename: file.name,
       title: file.name,
     });

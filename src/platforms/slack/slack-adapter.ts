@@ -4,7 +4,9 @@ import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
+import type { PictureLinks } from "../../pictures/signed-url.ts";
 import { MessageRefresher } from "../message-refresher.ts";
+import { drawReplyPicture, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
@@ -13,6 +15,7 @@ import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
 import { withFileNotice } from "./file-notice.ts";
 import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
+import { withPictureButton, withPictureLink } from "./picture-blocks.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
@@ -27,6 +30,12 @@ export interface SlackAdapterOptions {
   deferAfterMs?: number;
   /** How long after a click that changes the message it sits on (a quiz's count) the message is edited. */
   refreshAfterMs?: number;
+  /** Draws replies' pictures; without it answers are text only. */
+  pictures?: PictureSource;
+  /** Signed links to pictures on this bot's /images route (PUBLIC_URL); without them a Picture button sends them by DM. */
+  pictureLinks?: PictureLinks;
+  /** What links' expiry is counted from (tests step it); the system clock by default. */
+  clock?: () => Date;
 }
 
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
@@ -137,7 +146,7 @@ export class SlackAdapter {
     const answer = await this.options.core.handle({ text: command, who, channelManagers });
     this.refreshLater(command, body, client);
     const shown: Reply = audience === "channel" && answer.outcome === "ok" ? sharedVersion(answer) : answer;
-    return { ...(await this.message(shown, who.userId, client)), replace_original: false };
+    return { ...(await this.message(shown, who.userId, client, command)), replace_original: false };
   }
 
   /** Edits the message the button sits on, a little later, when the click changed what it shows. */
@@ -153,11 +162,64 @@ export class SlackAdapter {
     });
   }
 
-  /** A reply as a Slack message; its file, if any, is first sent to the person's DM. */
-  private async message(reply: Reply, userId: string, client: FileUploadClient): Promise<SlackMessage> {
-    if (!reply.file) return toSlackMessage(reply);
-    const handover = await sendFileToDm(client, userId, reply.file, this.options.logger);
-    return withFileNotice(toSlackMessage(reply), reply.file, handover);
+  /**
+   * A reply as a Slack message; its file, if any, is first sent to the person's DM. Its picture
+   * comes as an image block when the bot has a public URL, else as a Picture button running
+   * `command` again.
+   */
+  private async message(
+    reply: Reply,
+    userId: string,
+    client: FileUploadClient,
+    command?: string,
+  ): Promise<SlackMessage> {
+    const message = this.withPicture(toSlackMessage(reply), reply, command);
+    if (!reply.file) return message;
+    const { file } = reply;
+    const handover = await sendFileToDm(
+      client,
+      userId,
+      { name: file.name, data: Buffer.from(file.content, "utf8") },
+      this.options.logger,
+    );
+    return withFileNotice(message, file, handover);
+  }
+
+  private withPicture(message: SlackMessage, reply: Reply, command: string | undefined): SlackMessage {
+    const { pictures, pictureLinks } = this.options;
+    if (!reply.picture || !pictures || reply.outcome !== "ok") return message;
+    if (pictureLinks)
+      return withPictureLink(message, reply.picture, pictureLinks, (this.options.clock ?? (() => new Date()))());
+    return command ? withPictureButton(message, command) : message;
+  }
+
+  /** The Picture button: the command run again, its picture drawn and sent to the person's DM. */
+  private async pictureToDm(
+    action: { value?: string } | object,
+    body: Parameters<typeof whoFromAction>[0],
+    client: HandlerClient,
+  ): Promise<RespondArguments> {
+    const command = "value" in action && typeof action.value === "string" ? action.value : "";
+    if (!this.options.core.isButtonCommand(command)) return invalidButton;
+    const who = whoFromAction(body);
+    const { logger } = this.options;
+    const answer = await this.options.core.handle({
+      text: command,
+      who,
+      channelManagers: slackChannelManagers(client, who.userId, logger),
+    });
+    const picture = await drawReplyPicture(answer, this.options.pictures, logger);
+    const say = (text: string): RespondArguments => ({ response_type: "ephemeral", replace_original: false, text });
+    if (!picture)
+      return say(
+        "I could not draw that picture just now. The answer above has it all in words; please try the button again in a minute.",
+      );
+    const handover = await sendFileToDm(client, who.userId, { name: picture.name, data: picture.png }, logger);
+    return handover.sent
+      ? say(":frame_with_picture: I sent you the picture in a direct message from this app (its Messages tab).")
+      : say(
+          `I could not send you the picture (Slack said \`${handover.code}\`).${handover.needed ? ` This Slack app lacks the \`${handover.needed}\` scope: a workspace admin adds it and reinstalls the app.` : " Please try again in a minute."}`,
+        );
   }
 
   private registerHandlers(): void {
@@ -168,21 +230,26 @@ export class SlackAdapter {
       // users.info is called only if the command asks (daily on/off), not for every command.
       const channelManagers = slackChannelManagers(client, who.userId, logger);
       const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
+      const text = unescapeMrkdwn(command.text);
       const quick = await within(answer, this.deferAfterMs);
       if (quick && !quick.file) {
-        await ack(toSlackMessage(quick));
+        await ack(this.withPicture(toSlackMessage(quick), quick, text));
         return;
       }
       // The store is slow, or a file must be uploaded first: acknowledge inside Slack's 3 seconds
       // with an empty ack (a response_url cannot replace a slash command's first answer, so none
       // is sent), then answer through it.
       await ack();
-      await respond(await this.message(await answer, who.userId, client));
+      await respond(await this.message(await answer, who.userId, client, text));
     });
 
     // One listener for every button: Bolt runs each listener's middleware for every request, commands included.
     this.app.action({ action_id: anyButton }, async ({ ack, body, action, respond, client }) => {
       await ack();
+      if ("action_id" in action && action.action_id === actionIds.picture) {
+        await respond(await this.pictureToDm(action, body, client));
+        return;
+      }
       const audience = "action_id" in action && action.action_id === actionIds.share ? "channel" : "private";
       await respond(await this.click(action, body, audience, client));
     });

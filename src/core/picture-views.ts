@@ -1,0 +1,63 @@
+import { levels, type Roadmap } from "../content/schema.ts";
+import { altText, type LeaderboardCardView, type PictureView, type ProgressMapView } from "../pictures/views.ts";
+import type { UserProgress } from "../progress/model.ts";
+import type { Leaderboard } from "../progress/standings.ts";
+import { countByLevel, countDone, currentStage, stateOf } from "../progress/summary.ts";
+import type { CommandContext } from "./command.ts";
+import type { ReplyPicture } from "./reply.ts";
+import { levelLabel } from "./views.ts";
+
+/** Whether the asker's team wants pictures with its answers (`team pictures on|off`; on by default). */
+export async function picturesWanted({ schedule, who }: Pick<CommandContext, "schedule" | "who">): Promise<boolean> {
+  return (await schedule.teams.get(who.platform, who.teamId)).pictures !== "off";
+}
+
+/** A view as a reply's picture, with its alt text. */
+export const replyPicture = (name: string, view: PictureView): ReplyPicture => ({ name, view, alt: altText(view) });
+
+/** One person's progress through a roadmap as stations, the current one marked. */
+export function progressMapView(roadmap: Roadmap, progress: UserProgress, subject: string): ProgressMapView {
+  const overall = countDone(progress, roadmap.topics);
+  const byLevel = countByLevel(progress, roadmap);
+  const current = currentStage(progress, roadmap);
+  return {
+    kind: "progress-map",
+    roadmapTitle: roadmap.title,
+    subject,
+    stations: roadmap.stages.map((stage) => ({
+      number: stage.number,
+      title: stage.title,
+      done: stage.topics.filter((topic) => stateOf(progress, topic.id) === "done").length,
+      total: stage.topics.length,
+    })),
+    ...(current ? { current: current.number } : {}),
+    done: overall.done,
+    total: overall.total,
+    levels: levels.map((level) => ({ level, label: levelLabel[level], ...byLevel[level] })),
+  };
+}
+
+/** A leaderboard as a card: its top 10, and the asker below when they are further down. */
+export function leaderboardCardView(
+  board: Leaderboard,
+  title: string,
+  period: string | undefined,
+  askerName: string,
+): LeaderboardCardView {
+  const rows = board.top.slice(0, 10).map((line) => ({
+    rank: line.rank,
+    name: line.name,
+    points: line.points,
+    ...(line.me ? { me: true } : {}),
+  }));
+  const shown = rows.some((row) => row.me);
+  return {
+    kind: "leaderboard",
+    title,
+    ...(period ? { period } : {}),
+    rows,
+    ...(board.mine && !shown && !board.hidden
+      ? { mine: { rank: board.mine.rank, name: askerName, points: board.mine.points, me: true } }
+      : {}),
+  };
+}

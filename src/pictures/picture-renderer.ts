@@ -1,0 +1,151 @@
+import { createHash } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import type { Logger } from "../logger.ts";
+import type { RenderRequest, RenderResponse } from "./render-worker.ts";
+import { templatesVersion } from "./templates-version.ts";
+import type { PictureView } from "./views.ts";
+
+/** A drawn picture, with the font families it needed (tests check that no script went without). */
+export interface Picture {
+  png: Buffer;
+  fonts: string[];
+}
+
+/** Enough for a few hundred recent pictures (a 1200x675 card is 20 to 60 KB). */
+export const defaultCacheBytes = 16 * 1024 * 1024;
+
+/** The cache key of a view: the same view and templates give the same picture. */
+export const pictureKey = (view: PictureView): string =>
+  createHash("sha256").update(templatesVersion).update("\0").update(JSON.stringify(view)).digest("base64url");
+
+/**
+ * The worker: dist/render-worker.mjs next to the bundle (see scripts/build.js), or, run from
+ * source (tests, tsx), render-worker.ts loaded through tsx, which a worker does not inherit.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./render-worker.mjs", import.meta.url));
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const source = new URL("./render-worker.ts", import.meta.url).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))`,
+    { eval: true },
+  );
+}
+
+/**
+ * Draws pictures on one worker thread, never on the thread answering commands, and keeps the
+ * PNGs in a cache bounded by bytes, least recently used out first; the same view asked twice at
+ * once is drawn once. The worker starts on the first picture and is replaced if it dies.
+ */
+export class PictureRenderer {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (picture: Picture) => void; reject: (error: Error) => void }>();
+  private readonly cache = new Map<string, Picture>();
+  private cachedBytes = 0;
+  private readonly drawing = new Map<string, Promise<Picture>>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly cacheBytes = defaultCacheBytes,
+  ) {}
+
+  /** The picture of a view, from the cache or drawn now. */
+  render(view: PictureView): Promise<Picture> {
+    const key = pictureKey(view);
+    const cached = this.cache.get(key);
+    if (cached) {
+      // Most recently used last.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return Promise.resolve(cached);
+    }
+    const under = this.drawing.get(key);
+    if (under) return under;
+    const drawn = this.draw(view).then(
+      (picture) => {
+        this.drawing.delete(key);
+        this.remember(key, picture);
+        return picture;
+      },
+      (error: unknown) => {
+        this.drawing.delete(key);
+        throw error;
+      },
+    );
+    this.drawing.set(key, drawn);
+    return drawn;
+  }
+
+  /**
+   * Starts the worker and draws one small picture, so the first person to ask for one waits for
+   * their picture, not for a thread to start and satori, resvg and the fonts to load (about a
+   * second). Never rejects: a failure shows again, logged, on the first real picture.
+   */
+  async warm(): Promise<void> {
+    const week = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((label) => ({ label, done: 0 }));
+    await this.draw({ kind: "weekly-chart", title: "warm-up", days: week, lastWeekTotal: 0 }).catch(() => undefined);
+  }
+
+  /** Pictures in the cache, and their bytes. */
+  get cached(): { pictures: number; bytes: number } {
+    return { pictures: this.cache.size, bytes: this.cachedBytes };
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private remember(key: string, picture: Picture): void {
+    if (picture.png.byteLength > this.cacheBytes) return;
+    this.cache.set(key, picture);
+    this.cachedBytes += picture.png.byteLength;
+    for (const [oldKey, old] of this.cache) {
+      if (this.cachedBytes <= this.cacheBytes) break;
+      this.cache.delete(oldKey);
+      this.cachedBytes -= old.png.byteLength;
+    }
+  }
+
+  private draw(view: PictureView): Promise<Picture> {
+    const worker = this.started();
+    const id = this.nextId++;
+    return new Promise<Picture>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      // Alive while it has work, so a one-shot `ask --image` waits for its picture.
+      worker.ref();
+      worker.postMessage({ id, view } satisfies RenderRequest);
+    });
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker();
+    worker.on("message", (response: RenderResponse) => {
+      const waiter = this.waiting.get(response.id);
+      this.waiting.delete(response.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (!waiter) return;
+      if ("error" in response) waiter.reject(new Error(`could not draw the picture: ${response.error}`));
+      else
+        waiter.resolve({
+          png: Buffer.from(response.png.buffer, response.png.byteOffset, response.png.byteLength),
+          fonts: response.fonts,
+        });
+    });
+    const failAll = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    };
+    worker.on("error", (error) => {
+      this.logger.error({ err: error }, "picture worker failed; the next picture starts another");
+      failAll(error);
+    });
+    worker.on("exit", (code) => failAll(new Error(`the picture worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,93 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { z } from "zod";
+import type { PictureView } from "./views.ts";
+
+/** How long a picture's link works: a day, long enough for Slack to fetch and show it again. */
+export const pictureLinkLifetimeMs = 24 * 3_600_000;
+
+/**
+ * Pictures behind links (Slack's image blocks need a URL it can fetch). The link carries the view
+ * itself, compressed, with its expiry and an HMAC of both: any replica can draw it again without
+ * a shared store, nothing needs cleaning up, and a link that was altered or has expired is
+ * refused. Slack keeps URLs up to 3,000 characters; a full progress map's link is about 1,200.
+ */
+export class PictureLinks {
+  private readonly key: Buffer;
+
+  constructor(
+    /** The bot's public base URL (PUBLIC_URL). */
+    private readonly publicUrl: string,
+    /** A secret of the app's; the links' key is derived from it, so no new secret is needed. */
+    secret: string,
+  ) {
+    this.key = createHmac("sha256", secret).update("roadmap-bot picture links").digest();
+  }
+
+  /** The link to a view's picture, working until `now` plus a day. */
+  link(view: PictureView, now: Date): string {
+    const payload = deflateRawSync(JSON.stringify(view)).toString("base64url");
+    const expires = Math.floor((now.getTime() + pictureLinkLifetimeMs) / 1000).toString(36);
+    return `${this.publicUrl.replace(/\/+$/, "")}/images/${payload}.${expires}.${this.sign(payload, expires)}.png`;
+  }
+
+  /** The view behind a request path (`/images/….png`), or undefined when it is not one of ours, altered or expired. */
+  open(path: string, now: Date): PictureView | undefined {
+    const match = /^\/images\/([A-Za-z0-9_-]+)\.([0-9a-z]+)\.([A-Za-z0-9_-]+)\.png$/.exec(path);
+    if (!match) return undefined;
+    const [, payload = "", expires = "", signature = ""] = match;
+    const expected = Buffer.from(this.sign(payload, expires));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (Number.parseInt(expires, 36) * 1000 < now.getTime()) return undefined;
+    try {
+      const parsed = pictureViewSchema.safeParse(
+        JSON.parse(inflateRawSync(Buffer.from(payload, "base64url")).toString()),
+      );
+      return parsed.success ? (parsed.data as PictureView) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(payload: string, expires: string): string {
+    return createHmac("sha256", this.key).update(`${payload}.${expires}`).digest("base64url").slice(0, 32);
+  }
+}
+
+const count = z.number().int().min(0);
+const row = z.object({ rank: count, name: z.string().max(200), points: count, me: z.boolean().optional() });
+
+/** Signed by us, but read back like any input: a view the templates can draw, or nothing. */
+const pictureViewSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("progress-map"),
+    roadmapTitle: z.string(),
+    subject: z.string(),
+    stations: z.array(z.object({ number: count, title: z.string(), done: count, total: count })).max(60),
+    current: count.optional(),
+    done: count,
+    total: count,
+    levels: z.array(
+      z.object({
+        level: z.enum(["required", "recommended", "optional"]),
+        label: z.string(),
+        done: count,
+        total: count,
+      }),
+    ),
+  }),
+  z.object({
+    kind: z.literal("leaderboard"),
+    title: z.string(),
+    period: z.string().optional(),
+    rows: z.array(row).max(10),
+    mine: row.optional(),
+  }),
+  z.object({
+    kind: z.literal("weekly-chart"),
+    title: z.string(),
+    days: z.array(z.object({ label: z.string(), done: count })).length(7),
+    lastWeekTotal: count,
+  }),
+]);
