@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { z } from "zod";
-import type { PictureView } from "./views.ts";
+import { type PictureView, pictureViewSchema } from "./views.ts";
 
 /** How long a picture's link works: a day, long enough for Slack to fetch and show it again. */
 export const pictureLinkLifetimeMs = 24 * 3_600_000;
@@ -44,7 +43,7 @@ export class PictureLinks {
       const parsed = pictureViewSchema.safeParse(
         JSON.parse(inflateRawSync(Buffer.from(payload, "base64url")).toString()),
       );
-      return parsed.success ? (parsed.data as PictureView) : undefined;
+      return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
     }
@@ -54,40 +53,3 @@ export class PictureLinks {
     return createHmac("sha256", this.key).update(`${payload}.${expires}`).digest("base64url").slice(0, 32);
   }
 }
-
-const count = z.number().int().min(0);
-const row = z.object({ rank: count, name: z.string().max(200), points: count, me: z.boolean().optional() });
-
-/** Signed by us, but read back like any input: a view the templates can draw, or nothing. */
-const pictureViewSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("progress-map"),
-    roadmapTitle: z.string(),
-    subject: z.string(),
-    stations: z.array(z.object({ number: count, title: z.string(), done: count, total: count })).max(60),
-    current: count.optional(),
-    done: count,
-    total: count,
-    levels: z.array(
-      z.object({
-        level: z.enum(["required", "recommended", "optional"]),
-        label: z.string(),
-        done: count,
-        total: count,
-      }),
-    ),
-  }),
-  z.object({
-    kind: z.literal("leaderboard"),
-    title: z.string(),
-    period: z.string().optional(),
-    rows: z.array(row).max(10),
-    mine: row.optional(),
-  }),
-  z.object({
-    kind: z.literal("weekly-chart"),
-    title: z.string(),
-    days: z.array(z.object({ label: z.string(), done: count })).length(7),
-    lastWeekTotal: count,
-  }),
-]);

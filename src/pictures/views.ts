@@ -1,63 +1,75 @@
-import type { Level } from "../content/schema.ts";
+import { z } from "zod";
+import { levels } from "../content/schema.ts";
 
 /**
  * What each picture shows, as plain data: made by the core next to the text answer, drawn by the
  * render worker, and the source of the picture's alt text, so the words and the picture never
- * disagree. Each one's JSON is its cache key (with the templates' version).
+ * disagree. Each one's JSON is its cache key (with the templates' version). The schemas are the
+ * types, and check a view read back from a signed picture link.
  */
 
+const count = z.number().int().min(0);
+
+/** Names are cut to this in a view: the card shows less anyway, and a view travels in a link. */
+export const maxPictureNameLength = 100;
+
 /** One stage as a station on the progress map; its state follows from done of total. */
-export interface MapStation {
-  number: number;
-  title: string;
-  done: number;
-  total: number;
-}
+const mapStationSchema = z.object({ number: count, title: z.string(), done: count, total: count });
+export type MapStation = z.infer<typeof mapStationSchema>;
 
-export interface ProgressMapView {
-  kind: "progress-map";
-  roadmapTitle: string;
+const progressMapSchema = z.object({
+  kind: z.literal("progress-map"),
+  roadmapTitle: z.string(),
   /** Whose progress ("Ann", or "Team platform" for a team recap). */
-  subject: string;
-  stations: MapStation[];
+  subject: z.string().max(maxPictureNameLength),
+  stations: z.array(mapStationSchema).max(60),
   /** The stage marked "you are here"; absent once every stage is done. */
-  current?: number;
-  done: number;
-  total: number;
-  levels: { level: Level; label: string; done: number; total: number }[];
-}
+  current: count.optional(),
+  done: count,
+  total: count,
+  levels: z.array(z.object({ level: z.enum(levels), label: z.string(), done: count, total: count })),
+});
+export type ProgressMapView = z.infer<typeof progressMapSchema>;
 
-export interface BoardCardRow {
-  rank: number;
-  name: string;
-  points: number;
+const boardCardRowSchema = z.object({
+  rank: count,
+  name: z.string().max(maxPictureNameLength),
+  points: count,
   /** The person asking. */
-  me?: boolean;
-}
+  me: z.boolean().optional(),
+});
+export type BoardCardRow = z.infer<typeof boardCardRowSchema>;
 
-export interface LeaderboardCardView {
-  kind: "leaderboard";
+const leaderboardCardSchema = z.object({
+  kind: z.literal("leaderboard"),
   /** "This week · Team", "All time · #channel", "Quiz board · This month". */
-  title: string;
+  title: z.string(),
   /** The dates, "Mon 2 Mar – Sun 8 Mar". */
-  period?: string;
+  period: z.string().optional(),
   /** Top 10 at most, best first. */
-  rows: BoardCardRow[];
+  rows: z.array(boardCardRowSchema).max(10),
   /** The person asking, when outside the rows shown. */
-  mine?: BoardCardRow;
-}
+  mine: boardCardRowSchema.optional(),
+});
+export type LeaderboardCardView = z.infer<typeof leaderboardCardSchema>;
 
-export interface WeeklyChartView {
-  kind: "weekly-chart";
+const weeklyChartSchema = z.object({
+  kind: z.literal("weekly-chart"),
   /** "Team platform · week of 2 Mar". */
-  title: string;
+  title: z.string(),
   /** Monday to Sunday: topics done that day. */
-  days: { label: string; done: number }[];
+  days: z.array(z.object({ label: z.string(), done: count })).length(7),
   /** Topics done the week before, for comparison. */
-  lastWeekTotal: number;
-}
+  lastWeekTotal: count,
+});
+export type WeeklyChartView = z.infer<typeof weeklyChartSchema>;
 
-export type PictureView = ProgressMapView | LeaderboardCardView | WeeklyChartView;
+export const pictureViewSchema = z.discriminatedUnion("kind", [
+  progressMapSchema,
+  leaderboardCardSchema,
+  weeklyChartSchema,
+]);
+export type PictureView = z.infer<typeof pictureViewSchema>;
 
 /** Every picture is 1200x675 (16:9): it fills a phone's width in Slack and Discord alike. */
 export const pictureSize = { width: 1200, height: 675 } as const;
