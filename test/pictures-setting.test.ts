@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ChannelManagers, Who } from "../src/core/command.ts";
 import { silentLogger } from "../src/logger.ts";
+import { PictureLinks } from "../src/pictures/signed-url.ts";
+import { maxPictureNameLength } from "../src/pictures/views.ts";
 import { openMemoryStore } from "../src/store/open-store.ts";
 import { makeCore, textOf } from "./helpers.ts";
 
@@ -19,6 +21,21 @@ describe("pictures next to answers", () => {
     const board = await core.handle({ text: "leaderboard", who: ann });
     expect(board.picture?.view).toMatchObject({ kind: "leaderboard", rows: [{ rank: 1, name: "Ann", me: true }] });
     expect((await core.handle({ text: "stage 1", who: ann })).picture).toBeUndefined();
+  });
+
+  it("GIVEN a 250-character display name THEN the views cut it, and a signed link to the card opens back to the same view", async () => {
+    const { core } = await makeCore();
+    const long: Who = { ...ann, displayName: "Ann".repeat(84) };
+    await core.handle({ text: "done what-is-release-engineering", who: long });
+    const board = (await core.handle({ text: "leaderboard", who: long })).picture?.view;
+    const progress = (await core.handle({ text: "progress", who: long })).picture?.view;
+    if (board?.kind !== "leaderboard" || progress?.kind !== "progress-map") throw new Error("no pictures");
+    expect(board.rows[0]?.name.length).toBeLessThanOrEqual(maxPictureNameLength);
+    expect(progress.subject.length).toBeLessThanOrEqual(maxPictureNameLength);
+    const links = new PictureLinks("https://bot.example.com", "secret");
+    const now = new Date("2026-03-02T10:00:00Z");
+    const link = new URL(links.link(board, now));
+    expect(links.open(link.pathname, now)).toEqual(board);
   });
 
   it("GIVEN `team pictures off` by a channel manager THEN answers are text only until it is turned on again; the same setting again writes nothing", async () => {

@@ -1,10 +1,17 @@
 import { levels, type Roadmap } from "../content/schema.ts";
-import { altText, type LeaderboardCardView, type PictureView, type ProgressMapView } from "../pictures/views.ts";
+import {
+  altText,
+  type LeaderboardCardView,
+  maxPictureNameLength,
+  type PictureView,
+  type ProgressMapView,
+} from "../pictures/views.ts";
 import type { UserProgress } from "../progress/model.ts";
 import type { Leaderboard } from "../progress/standings.ts";
 import { countByLevel, countDone, currentStage, stateOf } from "../progress/summary.ts";
 import type { CommandContext } from "./command.ts";
 import type { ReplyPicture } from "./reply.ts";
+import { truncate } from "./text.ts";
 import { levelLabel } from "./views.ts";
 
 /** Whether the asker's team wants pictures with its answers (`team pictures on|off`; on by default). */
@@ -15,6 +22,9 @@ export async function picturesWanted({ schedule, who }: Pick<CommandContext, "sc
 /** A view as a reply's picture, with its alt text. */
 export const replyPicture = (name: string, view: PictureView): ReplyPicture => ({ name, view, alt: altText(view) });
 
+/** A name as a picture shows it: cut, so a view stays small enough to travel in a Slack image link. */
+const pictureName = (name: string): string => truncate(name, maxPictureNameLength);
+
 /** One person's progress through a roadmap as stations, the current one marked. */
 export function progressMapView(roadmap: Roadmap, progress: UserProgress, subject: string): ProgressMapView {
   const overall = countDone(progress, roadmap.topics);
@@ -23,7 +33,7 @@ export function progressMapView(roadmap: Roadmap, progress: UserProgress, subjec
   return {
     kind: "progress-map",
     roadmapTitle: roadmap.title,
-    subject,
+    subject: pictureName(subject),
     stations: roadmap.stages.map((stage) => ({
       number: stage.number,
       title: stage.title,
@@ -46,7 +56,7 @@ export function leaderboardCardView(
 ): LeaderboardCardView {
   const rows = board.top.slice(0, 10).map((line) => ({
     rank: line.rank,
-    name: line.name,
+    name: pictureName(line.name),
     points: line.points,
     ...(line.me ? { me: true } : {}),
   }));
@@ -57,7 +67,7 @@ export function leaderboardCardView(
     ...(period ? { period } : {}),
     rows,
     ...(board.mine && !shown && !board.hidden
-      ? { mine: { rank: board.mine.rank, name: askerName, points: board.mine.points, me: true } }
+      ? { mine: { rank: board.mine.rank, name: pictureName(askerName), points: board.mine.points, me: true } }
       : {}),
   };
 }
