@@ -1,8 +1,9 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { boardLayout, leaderboardCardElement, rowTop, visualOrder } from "../src/pictures/leaderboard-card.ts";
+import { boardLayout, leaderboardCardElement, rowTop } from "../src/pictures/leaderboard-card.ts";
 import { renderPicture } from "../src/pictures/render.ts";
 import { altText, type LeaderboardCardView, pictureSize, type WeeklyChartView } from "../src/pictures/views.ts";
+import { visualOrder } from "../src/pictures/visual-order.ts";
 import { barRects, weeklyChartElement } from "../src/pictures/weekly-chart.ts";
 
 interface Picture {

@@ -1,3 +1,5 @@
+import { pictureSize } from "./views.ts";
+
 /**
  * The element objects satori lays out: React's shape without React. Plain data, so a picture's
  * tree can be built on the main thread and handed to the render worker as it is.
@@ -33,3 +35,28 @@ export const shape = (type: string, attributes: Record<string, string | number>)
   type,
   props: attributes,
 });
+
+/** The font family every picture names; satori falls back through every other loaded font after it. */
+export const pictureFontFamily = "Inter latin";
+
+/**
+ * A picture's root: the whole canvas in the pictures' font, children placed absolutely on it.
+ * `style` gives its colours (and a default font size, where a template wants one).
+ */
+export function pictureFrame(
+  style: Record<string, string | number>,
+  ...children: (PictureNode | false | undefined)[]
+): PictureElement {
+  return h(
+    "div",
+    {
+      display: "flex",
+      position: "relative",
+      width: pictureSize.width,
+      height: pictureSize.height,
+      fontFamily: pictureFontFamily,
+      ...style,
+    },
+    ...children,
+  );
+}

@@ -1,5 +1,4 @@
-import { h, type PictureElement, shape, svg } from "./element.ts";
-import { pictureFontFamily } from "./render.ts";
+import { h, type PictureElement, pictureFrame, shape, svg } from "./element.ts";
 import { type MapStation, type ProgressMapView, pictureSize, stationState } from "./views.ts";
 
 /**
@@ -344,17 +343,8 @@ function footer(view: ProgressMapView): PictureElement {
 /** The progress map picture at pictureSize. */
 export function progressMapElement(view: ProgressMapView): PictureElement {
   const geometry = layout(view);
-  return h(
-    "div",
-    {
-      display: "flex",
-      position: "relative",
-      width,
-      height,
-      background: colour.background,
-      color: colour.ink,
-      fontFamily: pictureFontFamily,
-    },
+  return pictureFrame(
+    { background: colour.background, color: colour.ink },
     h(
       "div",
       {

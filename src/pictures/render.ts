@@ -8,9 +8,6 @@ export interface PictureSize {
   height: number;
 }
 
-/** What templates name as their font family: satori falls back through every loaded font after it. */
-export const pictureFontFamily = "Inter latin";
-
 /** A rendered picture: the PNG, the SVG it was drawn from, and the font families it needed. */
 export interface Rendered {
   png: Buffer;

@@ -1,7 +1,6 @@
-import { h, type PictureElement } from "./element.ts";
-import { visualOrder } from "./leaderboard-card.ts";
-import { pictureFontFamily } from "./render.ts";
+import { h, type PictureElement, pictureFrame } from "./element.ts";
 import { pictureSize, type WeeklyChartView } from "./views.ts";
+import { visualOrder } from "./visual-order.ts";
 
 const colors = {
   background: "#0f172a",
@@ -96,18 +95,8 @@ export function weeklyChartElement(view: WeeklyChartView): PictureElement {
       },
       text,
     );
-  return h(
-    "div",
-    {
-      display: "flex",
-      position: "relative",
-      width: pictureSize.width,
-      height: pictureSize.height,
-      backgroundColor: colors.background,
-      color: colors.text,
-      fontFamily: pictureFontFamily,
-      fontSize: 24,
-    },
+  return pictureFrame(
+    { backgroundColor: colors.background, color: colors.text, fontSize: 24 },
     h(
       "div",
       {
