@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hereMarker, progressMapElement, stationCentres } from "../src/pictures/progress-map.ts";
 import { type Rendered, renderPicture } from "../src/pictures/render.ts";
 import { altText, type MapStation, type ProgressMapView, pictureSize } from "../src/pictures/views.ts";
+import { visualOrder } from "../src/pictures/visual-order.ts";
 
 /** Stages 1 to 9 done, 10 started at 3 of 5, 11 to 26 not started: 37 of 112 topics. */
 function fixedView(overrides: Partial<ProgressMapView> = {}): ProgressMapView {
@@ -131,6 +132,12 @@ describe("progress map picture", () => {
       "Ann's progress map of Release Engineer Beginner to Expert. Stage 10 of 26, 37 of 112 topics done; " +
         "stages 1 to 9 done. By level: Required 25 of 60, Recommended 10 of 36, Optional 2 of 16.",
     );
+  });
+
+  it("GIVEN a Hebrew name THEN the header draws it in visual order, as the leaderboard card does", () => {
+    const tree = JSON.stringify(progressMapElement({ ...fixedView(), subject: "שירה" }));
+    expect(tree).toContain(JSON.stringify(visualOrder("שירה")));
+    expect(tree).not.toContain(JSON.stringify("שירה"));
   });
 
   it("GIVEN the fixed view THEN the SVG is the same on every render and matches the snapshot", async () => {

@@ -1,5 +1,6 @@
 import { h, type PictureElement, pictureFrame, shape, svg } from "./element.ts";
 import { type MapStation, type ProgressMapView, pictureSize, stationState } from "./views.ts";
+import { visualOrder } from "./visual-order.ts";
 
 /**
  * The progress map: a roadmap's stages as stations on a snaking line, each station's state drawn
@@ -359,7 +360,7 @@ export function progressMapElement(view: ProgressMapView): PictureElement {
       h(
         "div",
         { display: "flex", flexDirection: "column", maxWidth: 720 },
-        h("div", { fontSize: 34, fontWeight: 700, ...ellipsis }, view.subject),
+        h("div", { fontSize: 34, fontWeight: 700, ...ellipsis }, visualOrder(view.subject)),
         h("div", { fontSize: 20, color: colour.muted, marginTop: 2, ...ellipsis }, view.roadmapTitle),
       ),
       legend(),
