@@ -18,14 +18,26 @@ const { dependencies } = JSON.parse(readFileSync(new URL("package.json", root), 
 const bundled = new Set(["zod", "keyv", "@keyv/sqlite", "fastest-levenshtein", "ts-fsrs"]);
 const external = [...Object.keys(dependencies).filter((name) => !bundled.has(name)), "sqlite3", "tsx"];
 
-await build({
+/** What both outputs share: one Node 20 file each, source-mapped, whitespace and syntax minified. */
+const common = {
   absWorkingDir: new URL(".", root).pathname,
-  entryPoints: ["src/cli.ts"],
-  outfile: "dist/roadmap-bot.cjs",
   bundle: true,
   platform: "node",
-  format: "cjs",
   target: "node20",
+  // Stack traces map back to src/ with `node --enable-source-maps`.
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: "warning",
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/roadmap-bot.cjs",
+  format: "cjs",
   external,
   // Every import() becomes a require(): the bundle runs as a vm.Script, whose import() needs a
   // loader callback that Node 20 offers only as an experimental feature, with a warning.
@@ -35,30 +47,14 @@ await build({
   // import.meta.resolve (used only when run from source) becomes CommonJS's own resolver.
   define: { "import.meta.url": "__bundleUrl", "import.meta.resolve": "require.resolve" },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  // Stack traces map back to src/ with `node --enable-source-maps`.
-  sourcemap: "linked",
-  sourcesContent: false,
-  legalComments: "none",
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: "warning",
 });
 
 // The picture worker (src/pictures/render-worker.ts) runs on a thread of its own, so it is a file
 // of its own: ESM, since satori is published as ESM only, with every package left in node_modules.
 await build({
-  absWorkingDir: new URL(".", root).pathname,
+  ...common,
   entryPoints: ["src/pictures/render-worker.ts"],
   outfile: "dist/render-worker.mjs",
-  bundle: true,
-  platform: "node",
   format: "esm",
-  target: "node20",
   packages: "external",
-  sourcemap: "linked",
-  sourcesContent: false,
-  legalComments: "none",
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: "warning",
 });
