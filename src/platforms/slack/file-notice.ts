@@ -12,8 +12,9 @@ export const inlineFileLimit = 2_500;
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
-function failureText(file: ReplyFile, handover: Extract<FileHandover, { sent: false }>): string {
-  const name = `*${escapeMrkdwn(file.name)}*`;
+/** Why a file (an export, a picture) did not reach the person's DM, and what fixes it. */
+export function fileFailureText(fileName: string, handover: Extract<FileHandover, { sent: false }>): string {
+  const name = `*${escapeMrkdwn(fileName)}*`;
   if (handover.code === "missing_scope") {
     const scope = handover.needed ? `the \`${escapeMrkdwn(handover.needed)}\` permission` : "a permission";
     return `:warning: I could not send you ${name} as a file: this Slack app lacks ${scope}. To fix it, a workspace admin adds the \`files:write\` and \`im:write\` bot scopes (deploy/slack-app-manifest.yaml lists every scope) and reinstalls the app.`;
@@ -38,7 +39,7 @@ export function withFileNotice(message: SlackMessage, file: ReplyFile, handover:
       ),
     );
   } else {
-    notice.push(section(failureText(file, handover)));
+    notice.push(section(fileFailureText(file.name, handover)));
     const escaped = escapeMrkdwn(file.content);
     const inline = `Here it is instead:\n${fenced(escaped)}`;
     notice.push(

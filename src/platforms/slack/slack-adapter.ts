@@ -2,6 +2,7 @@ import type { RequestListener } from "node:http";
 import { App, type RespondArguments, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
+import type { Who } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
@@ -12,7 +13,7 @@ import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./block
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
-import { withFileNotice } from "./file-notice.ts";
+import { fileFailureText, withFileNotice } from "./file-notice.ts";
 import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { withPictureButton, withPictureLink } from "./picture-blocks.ts";
@@ -138,15 +139,26 @@ export class SlackAdapter {
     audience: "private" | "channel",
     client: HandlerClient,
   ): Promise<RespondArguments> {
-    const command = "value" in action && typeof action.value === "string" ? action.value : "";
-    if (!this.options.core.isButtonCommand(command)) return invalidButton;
-    const who = whoFromAction(body);
-    // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
-    const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
-    const answer = await this.options.core.handle({ text: command, who, channelManagers });
+    const clicked = await this.runClicked(action, body, client);
+    if (!clicked) return invalidButton;
+    const { command, who, answer } = clicked;
     this.refreshLater(command, body, client);
     const shown: Reply = audience === "channel" && answer.outcome === "ok" ? sharedVersion(answer) : answer;
     return { ...(await this.message(shown, who.userId, client, command)), replace_original: false };
+  }
+
+  /** The command a button carries, run as whoever clicked; undefined when it is not one of ours. */
+  private async runClicked(
+    action: { value?: string } | object,
+    body: Parameters<typeof whoFromAction>[0],
+    client: HandlerClient,
+  ): Promise<{ command: string; who: Who; answer: Reply } | undefined> {
+    const command = "value" in action && typeof action.value === "string" ? action.value : "";
+    if (!this.options.core.isButtonCommand(command)) return undefined;
+    const who = whoFromAction(body);
+    // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
+    const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
+    return { command, who, answer: await this.options.core.handle({ text: command, who, channelManagers }) };
   }
 
   /** Edits the message the button sits on, a little later, when the click changed what it shows. */
@@ -199,27 +211,21 @@ export class SlackAdapter {
     body: Parameters<typeof whoFromAction>[0],
     client: HandlerClient,
   ): Promise<RespondArguments> {
-    const command = "value" in action && typeof action.value === "string" ? action.value : "";
-    if (!this.options.core.isButtonCommand(command)) return invalidButton;
-    const who = whoFromAction(body);
+    const clicked = await this.runClicked(action, body, client);
+    if (!clicked) return invalidButton;
     const { logger } = this.options;
-    const answer = await this.options.core.handle({
-      text: command,
-      who,
-      channelManagers: slackChannelManagers(client, who.userId, logger),
-    });
-    const picture = await drawReplyPicture(answer, this.options.pictures, logger);
+    const picture = await drawReplyPicture(clicked.answer, this.options.pictures, logger);
     const say = (text: string): RespondArguments => ({ response_type: "ephemeral", replace_original: false, text });
     if (!picture)
       return say(
         "I could not draw that picture just now. The answer above has it all in words; please try the button again in a minute.",
       );
-    const handover = await sendFileToDm(client, who.userId, { name: picture.name, data: picture.png }, logger);
-    return handover.sent
-      ? say(":frame_with_picture: I sent you the picture in a direct message from this app (its Messages tab).")
-      : say(
-          `I could not send you the picture (Slack said \`${handover.code}\`).${handover.needed ? ` This Slack app lacks the \`${handover.needed}\` scope: a workspace admin adds it and reinstalls the app.` : " Please try again in a minute."}`,
-        );
+    const handover = await sendFileToDm(client, clicked.who.userId, { name: picture.name, data: picture.png }, logger);
+    return say(
+      handover.sent
+        ? ":frame_with_picture: I sent you the picture in a direct message from this app (its Messages tab)."
+        : fileFailureText(picture.name, handover),
+    );
   }
 
   private registerHandlers(): void {
