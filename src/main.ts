@@ -134,6 +134,8 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     await overrides.store?.close().catch(() => undefined);
     throw error;
   });
+  // What picture links' expiry is counted by, like the core's clock.
+  const clock = overrides.clock ?? (() => new Date());
   // Signed with a key made from the Slack app's own secret: the links need no secret of their own.
   const pictureLinks =
     config.publicUrl && slackConfig
@@ -150,7 +152,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           logger,
           pictures: app.pictures,
           ...(pictureLinks ? { pictureLinks } : {}),
-          ...(overrides.clock ? { clock: overrides.clock } : {}),
+          clock,
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
           ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
         })
@@ -191,7 +193,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     ...(pictureLinks
       ? {
           images: async (path: string) => {
-            const view = pictureLinks.open(path, (overrides.clock ?? (() => new Date()))());
+            const view = pictureLinks.open(path, clock());
             return view ? (await app.pictures.render(view)).png : undefined;
           },
         }
