@@ -8,10 +8,15 @@ export interface PictureSize {
   height: number;
 }
 
-/** A rendered picture: the PNG, the SVG it was drawn from, and the font families it needed. */
+/** A rendered picture: the PNG, the SVG it was drawn from, and the font families it asked for. */
 export interface Rendered {
   png: Buffer;
   svg: string;
+  /**
+   * Inter, and the families satori asked for in this render. satori keeps what it loaded for the
+   * rest of the process, so a later render lists only scripts new to it (tests that check the
+   * list draw their mixed-script card first).
+   */
   fonts: string[];
 }
 
