@@ -9,7 +9,6 @@ import type { Logger } from "./logger.ts";
 import { createLogger, deferredLogger } from "./logging.ts";
 import type { Metrics } from "./metrics.ts";
 import { PictureRenderer } from "./pictures/picture-renderer.ts";
-import { PictureLinks } from "./pictures/signed-url.ts";
 import type { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import type { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
 import { repositories } from "./repositories.ts";
@@ -137,9 +136,10 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   // What picture links' expiry is counted by, like the core's clock.
   const clock = overrides.clock ?? (() => new Date());
   // Signed with a key made from the Slack app's own secret: the links need no secret of their own.
+  // Imported only then: its zlib would cost every one-shot `ask` a few milliseconds at start.
   const pictureLinks =
     config.publicUrl && slackConfig
-      ? new PictureLinks(
+      ? new (await import("./pictures/signed-url.ts")).PictureLinks(
           config.publicUrl,
           slackConfig.mode === "http" ? slackConfig.signingSecret : slackConfig.appToken,
         )

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Logger } from "../logger.ts";
 import type { RenderRequest, RenderResponse } from "./render-worker.ts";
 import { templatesVersion } from "./templates-version.ts";
@@ -23,6 +23,8 @@ export const pictureKey = (view: PictureView): string =>
  * source (tests, tsx), render-worker.ts loaded through tsx, which a worker does not inherit.
  */
 function startWorker(): Worker {
+  // Loaded only when a picture is drawn: every one-shot `ask` would otherwise pay for it at start.
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./render-worker.mjs", import.meta.url));
   const tsx = import.meta.resolve("tsx/esm/api");
   const source = new URL("./render-worker.ts", import.meta.url).href;

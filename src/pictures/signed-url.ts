@@ -40,7 +40,7 @@ export class PictureLinks {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     if (Number.parseInt(expires, 36) * 1000 < now.getTime()) return undefined;
     try {
-      const parsed = pictureViewSchema.safeParse(
+      const parsed = pictureViewSchema().safeParse(
         JSON.parse(inflateRawSync(Buffer.from(payload, "base64url")).toString()),
       );
       return parsed.success ? parsed.data : undefined;

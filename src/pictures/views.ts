@@ -8,68 +8,75 @@ import { levels } from "../content/schema.ts";
  * types, and check a view read back from a signed picture link.
  */
 
-const count = z.number().int().min(0);
-
 /** Names are cut to this in a view: the card shows less anyway, and a view travels in a link. */
 export const maxPictureNameLength = 100;
 
-/** One stage as a station on the progress map; its state follows from done of total. */
-const mapStationSchema = z.object({ number: count, title: z.string(), done: count, total: count });
-export type MapStation = z.infer<typeof mapStationSchema>;
+/**
+ * The schemas, made on first use: only reading a picture link needs them, and making them costs
+ * about 2 ms that every one-shot `ask` would otherwise pay at start. The types come from them.
+ */
+function makeSchemas() {
+  const count = z.number().int().min(0);
+  /** One stage as a station on the progress map; its state follows from done of total. */
+  const station = z.object({ number: count, title: z.string(), done: count, total: count });
+  const progressMap = z.object({
+    kind: z.literal("progress-map"),
+    roadmapTitle: z.string(),
+    /** Whose progress ("Ann", or "Team platform" for a team recap). */
+    subject: z.string().max(maxPictureNameLength),
+    stations: z.array(station).max(60),
+    /** The stage marked "you are here"; absent once every stage is done. */
+    current: count.optional(),
+    done: count,
+    total: count,
+    levels: z.array(z.object({ level: z.enum(levels), label: z.string(), done: count, total: count })),
+  });
+  const row = z.object({
+    rank: count,
+    name: z.string().max(maxPictureNameLength),
+    points: count,
+    /** The person asking. */
+    me: z.boolean().optional(),
+  });
+  const leaderboard = z.object({
+    kind: z.literal("leaderboard"),
+    /** "This week · Team", "All time · #channel", "Quiz board · This month". */
+    title: z.string(),
+    /** The dates, "Mon 2 Mar – Sun 8 Mar". */
+    period: z.string().optional(),
+    /** Top 10 at most, best first. */
+    rows: z.array(row).max(10),
+    /** The person asking, when outside the rows shown. */
+    mine: row.optional(),
+  });
+  const weeklyChart = z.object({
+    kind: z.literal("weekly-chart"),
+    /** "Team platform · week of 2 Mar". */
+    title: z.string(),
+    /** Monday to Sunday: topics done that day. */
+    days: z.array(z.object({ label: z.string(), done: count })).length(7),
+    /** Topics done the week before, for comparison. */
+    lastWeekTotal: count,
+  });
+  const picture = z.discriminatedUnion("kind", [progressMap, leaderboard, weeklyChart]);
+  return { station, progressMap, row, leaderboard, weeklyChart, picture };
+}
 
-const progressMapSchema = z.object({
-  kind: z.literal("progress-map"),
-  roadmapTitle: z.string(),
-  /** Whose progress ("Ann", or "Team platform" for a team recap). */
-  subject: z.string().max(maxPictureNameLength),
-  stations: z.array(mapStationSchema).max(60),
-  /** The stage marked "you are here"; absent once every stage is done. */
-  current: count.optional(),
-  done: count,
-  total: count,
-  levels: z.array(z.object({ level: z.enum(levels), label: z.string(), done: count, total: count })),
-});
-export type ProgressMapView = z.infer<typeof progressMapSchema>;
+type Schemas = ReturnType<typeof makeSchemas>;
+let schemas: Schemas | undefined;
 
-const boardCardRowSchema = z.object({
-  rank: count,
-  name: z.string().max(maxPictureNameLength),
-  points: count,
-  /** The person asking. */
-  me: z.boolean().optional(),
-});
-export type BoardCardRow = z.infer<typeof boardCardRowSchema>;
+/** Checks a view read back from a signed picture link. */
+export function pictureViewSchema(): Schemas["picture"] {
+  schemas ??= makeSchemas();
+  return schemas.picture;
+}
 
-const leaderboardCardSchema = z.object({
-  kind: z.literal("leaderboard"),
-  /** "This week · Team", "All time · #channel", "Quiz board · This month". */
-  title: z.string(),
-  /** The dates, "Mon 2 Mar – Sun 8 Mar". */
-  period: z.string().optional(),
-  /** Top 10 at most, best first. */
-  rows: z.array(boardCardRowSchema).max(10),
-  /** The person asking, when outside the rows shown. */
-  mine: boardCardRowSchema.optional(),
-});
-export type LeaderboardCardView = z.infer<typeof leaderboardCardSchema>;
-
-const weeklyChartSchema = z.object({
-  kind: z.literal("weekly-chart"),
-  /** "Team platform · week of 2 Mar". */
-  title: z.string(),
-  /** Monday to Sunday: topics done that day. */
-  days: z.array(z.object({ label: z.string(), done: count })).length(7),
-  /** Topics done the week before, for comparison. */
-  lastWeekTotal: count,
-});
-export type WeeklyChartView = z.infer<typeof weeklyChartSchema>;
-
-export const pictureViewSchema = z.discriminatedUnion("kind", [
-  progressMapSchema,
-  leaderboardCardSchema,
-  weeklyChartSchema,
-]);
-export type PictureView = z.infer<typeof pictureViewSchema>;
+export type MapStation = z.infer<Schemas["station"]>;
+export type ProgressMapView = z.infer<Schemas["progressMap"]>;
+export type BoardCardRow = z.infer<Schemas["row"]>;
+export type LeaderboardCardView = z.infer<Schemas["leaderboard"]>;
+export type WeeklyChartView = z.infer<Schemas["weeklyChart"]>;
+export type PictureView = z.infer<Schemas["picture"]>;
 
 /** Every picture is 1200x675 (16:9): it fills a phone's width in Slack and Discord alike. */
 export const pictureSize = { width: 1200, height: 675 } as const;
