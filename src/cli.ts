@@ -99,15 +99,16 @@ async function consoleChat(who: Who): Promise<number> {
  * team with pictures off) says so on stderr and writes nothing.
  */
 async function writePicture(app: App, answer: Reply, file: string): Promise<void> {
-  if (!answer.picture) {
+  const picture = answer.pictures?.[0];
+  if (!picture) {
     process.stderr.write(
       `This answer has no picture, so ${file} was not written (pictures come with progress and leaderboard).\n`,
     );
     return;
   }
-  const { png } = await app.pictures.render(answer.picture.view);
+  const { png } = await app.pictures.render(picture.view);
   await writeFile(file, png);
-  process.stderr.write(`Wrote ${file} (${answer.picture.alt})\n`);
+  process.stderr.write(`Wrote ${file} (${picture.alt})\n`);
 }
 
 /** How long `start` may take to shut down before it gives up waiting and exits 1. */

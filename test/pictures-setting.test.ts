@@ -15,20 +15,23 @@ describe("pictures next to answers", () => {
     const { core } = await makeCore();
     await core.handle({ text: "done what-is-release-engineering", who: ann });
     const progress = await core.handle({ text: "progress", who: ann });
-    expect(progress.picture?.name).toBe("progress.png");
-    expect(progress.picture?.view).toMatchObject({ kind: "progress-map", subject: "Ann", done: 1, current: 1 });
-    expect(progress.picture?.alt).toContain("1 of 112 topics done");
+    expect(progress.pictures?.[0]?.name).toBe("progress.png");
+    expect(progress.pictures?.[0]?.view).toMatchObject({ kind: "progress-map", subject: "Ann", done: 1, current: 1 });
+    expect(progress.pictures?.[0]?.alt).toContain("1 of 112 topics done");
     const board = await core.handle({ text: "leaderboard", who: ann });
-    expect(board.picture?.view).toMatchObject({ kind: "leaderboard", rows: [{ rank: 1, name: "Ann", me: true }] });
-    expect((await core.handle({ text: "stage 1", who: ann })).picture).toBeUndefined();
+    expect(board.pictures?.[0]?.view).toMatchObject({
+      kind: "leaderboard",
+      rows: [{ rank: 1, name: "Ann", me: true }],
+    });
+    expect((await core.handle({ text: "stage 1", who: ann })).pictures).toBeUndefined();
   });
 
   it("GIVEN a 250-character display name THEN the views cut it, and a signed link to the card opens back to the same view", async () => {
     const { core } = await makeCore();
     const long: Who = { ...ann, displayName: "Ann".repeat(84) };
     await core.handle({ text: "done what-is-release-engineering", who: long });
-    const board = (await core.handle({ text: "leaderboard", who: long })).picture?.view;
-    const progress = (await core.handle({ text: "progress", who: long })).picture?.view;
+    const board = (await core.handle({ text: "leaderboard", who: long })).pictures?.[0]?.view;
+    const progress = (await core.handle({ text: "progress", who: long })).pictures?.[0]?.view;
     if (board?.kind !== "leaderboard" || progress?.kind !== "progress-map") throw new Error("no pictures");
     expect(board.rows[0]?.name.length).toBeLessThanOrEqual(maxPictureNameLength);
     expect(progress.subject.length).toBeLessThanOrEqual(maxPictureNameLength);
@@ -43,10 +46,10 @@ describe("pictures next to answers", () => {
     const { core } = await makeCore({ store });
     const run = (text: string, channelManagers = managers) => core.handle({ text, who: ann, channelManagers });
     expect(textOf(await run("team pictures off", nobody))).toContain("Only workspace admins");
-    expect((await run("progress")).picture).toBeDefined();
+    expect((await run("progress")).pictures).toBeDefined();
     expect(textOf(await run("team pictures off"))).toContain("text only");
-    expect((await run("progress")).picture).toBeUndefined();
-    expect((await run("leaderboard")).picture).toBeUndefined();
+    expect((await run("progress")).pictures).toBeUndefined();
+    expect((await run("leaderboard")).pictures).toBeUndefined();
     expect(textOf(await run("team"))).toContain("off");
     const writes = vi.spyOn(store, "set");
     const again = await run("team pictures off");
@@ -54,7 +57,7 @@ describe("pictures next to answers", () => {
     expect(writes).not.toHaveBeenCalled();
     writes.mockRestore();
     await run("team pictures on");
-    expect((await run("progress")).picture).toBeDefined();
+    expect((await run("progress")).pictures).toBeDefined();
     expect((await run("team pictures sometimes")).outcome).toBe("user-error");
   });
 });

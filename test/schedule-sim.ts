@@ -1,4 +1,5 @@
 import type { Core } from "../src/core/core.ts";
+import type { ReplyPicture } from "../src/core/reply.ts";
 import { silentLogger } from "../src/logger.ts";
 import type { repositories } from "../src/repositories.ts";
 import { DailyScheduler } from "../src/schedule/daily-scheduler.ts";
@@ -16,6 +17,7 @@ export interface SentPost {
   text: string;
   /** The commands of the post's buttons, in order. */
   buttons: string[];
+  pictures?: readonly ReplyPicture[];
 }
 
 /** A platform that records what it was asked to send; channels can be told to fail. */
@@ -43,7 +45,15 @@ export class RecordingDelivery implements Delivery {
     const buttons = post.reply.blocks.flatMap((block) =>
       block.type === "actions" ? block.buttons.map((button) => button.command) : [],
     );
-    this.sent.push({ kind, target, key: post.key, title: header?.type === "header" ? header.text : "", text, buttons });
+    this.sent.push({
+      kind,
+      target,
+      key: post.key,
+      title: header?.type === "header" ? header.text : "",
+      text,
+      buttons,
+      ...(post.reply.pictures ? { pictures: post.reply.pictures } : {}),
+    });
     return `msg-${this.sent.length}`;
   }
 }

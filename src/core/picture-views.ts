@@ -9,6 +9,7 @@ import {
 import type { UserProgress } from "../progress/model.ts";
 import type { Leaderboard } from "../progress/standings.ts";
 import { countByLevel, countDone, currentStage, stateOf } from "../progress/summary.ts";
+import { picturesOn } from "../teams/team-settings.ts";
 import type { CommandContext } from "./command.ts";
 import type { ReplyPicture } from "./reply.ts";
 import { truncate } from "./text.ts";
@@ -16,7 +17,7 @@ import { levelLabel } from "./views.ts";
 
 /** Whether the asker's team wants pictures with its answers (`team pictures on|off`; on by default). */
 export async function picturesWanted({ schedule, who }: Pick<CommandContext, "schedule" | "who">): Promise<boolean> {
-  return (await schedule.teams.get(who.platform, who.teamId)).pictures !== "off";
+  return picturesOn(await schedule.teams.get(who.platform, who.teamId));
 }
 
 /** A view as a reply's picture, with its alt text. */
@@ -69,5 +70,39 @@ export function leaderboardCardView(
     ...(board.mine && !shown && !board.hidden
       ? { mine: { rank: board.mine.rank, name: pictureName(askerName), points: board.mine.points, me: true } }
       : {}),
+  };
+}
+
+/**
+ * A team's map, for the weekly recap: each person's map summed, so a station is done once every
+ * one of them has done it and partly done in proportion to all their topics there; the pin marks
+ * the stage of the middle person (half are on it or further). Undefined for nobody.
+ */
+export function teamProgressMapView(
+  roadmap: Roadmap,
+  progresses: readonly UserProgress[],
+  subject: string,
+): ProgressMapView | undefined {
+  const maps = progresses.map((progress) => progressMapView(roadmap, progress, subject));
+  const [first] = maps;
+  if (!first) return undefined;
+  const sum = <T extends { done: number; total: number }>(parts: (map: ProgressMapView) => readonly T[]): T[] =>
+    parts(first).map((part, index) => ({
+      ...part,
+      done: maps.reduce((total, map) => total + (parts(map)[index]?.done ?? 0), 0),
+      total: maps.reduce((total, map) => total + (parts(map)[index]?.total ?? 0), 0),
+    }));
+  // Someone with every stage done stands past the last one.
+  const stages = maps.map((map) => map.current ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const middle = stages[Math.floor((stages.length - 1) / 2)] ?? Number.POSITIVE_INFINITY;
+  const { current: _, ...shared } = first;
+  return {
+    ...shared,
+    people: maps.length,
+    stations: sum((map) => map.stations),
+    levels: sum((map) => map.levels),
+    done: maps.reduce((total, map) => total + map.done, 0),
+    total: maps.reduce((total, map) => total + map.total, 0),
+    ...(Number.isFinite(middle) ? { current: middle } : {}),
   };
 }

@@ -51,10 +51,11 @@ export interface Reply {
    */
   file?: ReplyFile;
   /**
-   * A picture of the same answer (a progress map, a leaderboard card): platforms that can show
-   * one draw it next to the blocks, never instead of them; the blocks stand alone without it.
+   * Pictures of the same answer (a progress map, a leaderboard card; a weekly recap has two):
+   * platforms that can show them draw them next to the blocks, in order, never instead of them;
+   * the blocks stand alone without them.
    */
-  picture?: ReplyPicture;
+  pictures?: readonly ReplyPicture[];
 }
 
 export interface ReplyPicture {
@@ -74,14 +75,14 @@ export interface ReplyFile {
 
 export const reply = (
   blocks: Block[],
-  options: { private?: boolean; share?: string; file?: ReplyFile; picture?: ReplyPicture } = {},
+  options: { private?: boolean; share?: string; file?: ReplyFile; pictures?: readonly ReplyPicture[] } = {},
 ): Reply => ({
   blocks,
   private: options.private ?? true,
   outcome: "ok",
   ...(options.share ? { share: options.share } : {}),
   ...(options.file ? { file: options.file } : {}),
-  ...(options.picture ? { picture: options.picture } : {}),
+  ...(options.pictures?.length ? { pictures: options.pictures } : {}),
 });
 
 export const errorReply = (message: string, hint: string | undefined, outcome: Exclude<Outcome, "ok">): Reply => ({

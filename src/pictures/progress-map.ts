@@ -259,7 +259,7 @@ function pin(view: ProgressMapView): PictureElement | undefined {
         alignItems: "center",
         justifyContent: "center",
       },
-      "You are here",
+      view.people === undefined ? "You are here" : "Team is here",
     ),
     h(
       "div",
@@ -360,7 +360,13 @@ export function progressMapElement(view: ProgressMapView): PictureElement {
       h(
         "div",
         { display: "flex", flexDirection: "column", maxWidth: 720 },
-        h("div", { fontSize: 34, fontWeight: 700, ...ellipsis }, visualOrder(view.subject)),
+        h(
+          "div",
+          { fontSize: 34, fontWeight: 700, ...ellipsis },
+          view.people === undefined
+            ? visualOrder(view.subject)
+            : `${visualOrder(view.subject)} · ${view.people} ${view.people === 1 ? "person" : "people"}`,
+        ),
         h("div", { fontSize: 20, color: colour.muted, marginTop: 2, ...ellipsis }, view.roadmapTitle),
       ),
       legend(),

@@ -3,4 +3,4 @@
  * picture cached before is drawn again rather than served as it was. Kept apart from the
  * templates so the main thread, which only hashes, never loads them.
  */
-export const templatesVersion = "1";
+export const templatesVersion = "2";

@@ -22,8 +22,13 @@ function makeSchemas() {
   const progressMap = z.object({
     kind: z.literal("progress-map"),
     roadmapTitle: z.string(),
-    /** Whose progress ("Ann", or "Team platform" for a team recap). */
+    /** Whose progress ("Ann", or "This channel" for a weekly recap). */
     subject: z.string().max(maxPictureNameLength),
+    /**
+     * A team's map (the weekly recap) sums this many people: a station is done once all of them
+     * have done it, and the pin marks the stage the middle one of them is on.
+     */
+    people: count.optional(),
     stations: z.array(station).max(60),
     /** The stage marked "you are here"; absent once every stage is done. */
     current: count.optional(),
@@ -55,7 +60,7 @@ function makeSchemas() {
     title: z.string(),
     /** Monday to Sunday: topics done that day. */
     days: z.array(z.object({ label: z.string(), done: count })).length(7),
-    /** Topics done the week before, for comparison. */
+    /** Topics done the week before the one shown, for comparison. */
     lastWeekTotal: count,
   });
   const picture = z.discriminatedUnion("kind", [progressMap, leaderboard, weeklyChart]);
@@ -112,8 +117,9 @@ export function altText(view: PictureView): string {
         : `Stage ${view.current} of ${view.stations.length}`;
     const levels = view.levels.map((level) => `${level.label} ${level.done} of ${level.total}`).join(", ");
     const stagesDone = doneStages.length > 0 && view.current !== undefined ? `; ${stageList(doneStages)} done` : "";
+    const whose = view.people === undefined ? "" : `, ${plural(view.people, "person", "people")} together`;
     return [
-      `${view.subject}'s progress map of ${view.roadmapTitle}.`,
+      `${view.subject}'s progress map of ${view.roadmapTitle}${whose}.`,
       `${where}, ${view.done} of ${view.total} topics done${stagesDone}.`,
       levels ? `By level: ${levels}.` : "",
     ]
@@ -129,5 +135,5 @@ export function altText(view: PictureView): string {
   }
   const total = view.days.reduce((sum, day) => sum + day.done, 0);
   const days = view.days.map((day) => `${day.label} ${day.done}`).join(", ");
-  return `Weekly chart, ${view.title}: ${plural(total, "topic")} done this week (${days}); ${view.lastWeekTotal} last week.`;
+  return `Weekly chart, ${view.title}: ${plural(total, "topic")} done that week (${days}); ${view.lastWeekTotal} the week before.`;
 }

@@ -44,10 +44,13 @@ export function barRects(view: WeeklyChartView): BarRect[] {
 
 const topics = (n: number): string => `${n} ${n === 1 ? "topic" : "topics"}`;
 
-/** "23 topics this week · 17 last week, +6": the change is written out, its colour only repeats it. */
+/**
+ * "23 topics that week · 17 the week before, +6": the change is written out, its colour only
+ * repeats it. The recap shows a week that is over, so "this week" would name the wrong one.
+ */
 function footer(total: number, lastWeek: number): PictureElement {
   const change = total - lastWeek;
-  const sign = change > 0 ? `+${change}` : change < 0 ? `−${-change}` : "same as last week";
+  const sign = change > 0 ? `+${change}` : change < 0 ? `−${-change}` : "the same";
   return h(
     "div",
     {
@@ -59,8 +62,8 @@ function footer(total: number, lastWeek: number): PictureElement {
       justifyContent: "center",
       fontSize: 28,
     },
-    h("div", { display: "flex", fontWeight: 700 }, `${topics(total)} this week`),
-    h("div", { display: "flex", color: colors.muted, marginLeft: 10 }, `· ${lastWeek} last week,`),
+    h("div", { display: "flex", fontWeight: 700 }, `${topics(total)} that week`),
+    h("div", { display: "flex", color: colors.muted, marginLeft: 10 }, `· ${lastWeek} the week before,`),
     h(
       "div",
       {

@@ -16,21 +16,26 @@ export interface DrawnPicture {
 }
 
 /**
- * Draws a reply's picture, if it has one and the platform has a renderer. Never throws: a picture
- * that cannot be drawn is logged and left out, and the text answer goes alone, as it must be
+ * Draws a reply's pictures, in order, where the platform has a renderer. Never throws: a picture
+ * that cannot be drawn is logged and left out, and the text answer goes without it, as it must be
  * able to.
  */
-export async function drawReplyPicture(
+export async function drawReplyPictures(
   reply: Reply,
   pictures: PictureSource | undefined,
   logger: Logger,
-): Promise<DrawnPicture | undefined> {
-  if (!reply.picture || !pictures || reply.outcome !== "ok") return undefined;
-  try {
-    const { png } = await pictures.render(reply.picture.view);
-    return { name: reply.picture.name, png, alt: reply.picture.alt };
-  } catch (error) {
-    logger.warn({ err: error, picture: reply.picture.view.kind }, "could not draw a picture; answering with text only");
-    return undefined;
-  }
+): Promise<DrawnPicture[]> {
+  if (!reply.pictures || !pictures || reply.outcome !== "ok") return [];
+  const drawn = await Promise.all(
+    reply.pictures.map(async (picture) => {
+      try {
+        const { png } = await pictures.render(picture.view);
+        return { name: picture.name, png, alt: picture.alt };
+      } catch (error) {
+        logger.warn({ err: error, picture: picture.view.kind }, "could not draw a picture; answering without it");
+        return undefined;
+      }
+    }),
+  );
+  return drawn.filter((picture) => picture !== undefined);
 }

@@ -80,11 +80,13 @@ export class Standings {
   readonly people: PeopleRepository;
   readonly boards: Boards;
   readonly reviews: ReviewRepository;
+  readonly teams: TeamSettingsRepository;
 
   constructor(private readonly deps: StandingsDeps) {
     this.people = deps.people;
     this.boards = deps.boards;
     this.reviews = deps.reviews;
+    this.teams = deps.teams;
   }
 
   /**

@@ -233,7 +233,7 @@ export class DailyScheduler {
     key: string,
   ): Promise<void> {
     try {
-      const recap = await weeklyRecapReply(this.deps.standings, lookup, subscription, date);
+      const recap = await weeklyRecapReply(this.deps.standings, this.deps.progress, lookup, subscription, date);
       if (!recap) return;
       await this.counted(
         "recap",

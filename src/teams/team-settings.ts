@@ -15,6 +15,9 @@ export const teamSettingsSchema = z.object({
 });
 export type TeamSettings = z.infer<typeof teamSettingsSchema>;
 
+/** Whether a team's answers and recaps carry pictures: unless it turned them off. */
+export const picturesOn = (settings: TeamSettings): boolean => settings.pictures !== "off";
+
 const defaults: TeamSettings = Object.freeze({ dailyManagers: "admins" });
 
 export class TeamSettingsRepository {

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordConfig, loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { PictureRenderer } from "../../src/pictures/picture-renderer.ts";
+import { altText } from "../../src/pictures/views.ts";
 import { DiscordAdapter } from "../../src/platforms/discord/discord-adapter.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import { contentDir, makeCore } from "../helpers.ts";
-import { type CallbackBody, chatInput, FakeDiscord } from "./fake-discord.ts";
+import { type CallbackBody, chatInput, FakeDiscord, type MessageBody } from "./fake-discord.ts";
+import { recapWithPictures } from "./recap-fixture.ts";
 
 const fake = new FakeDiscord();
 const pictures = new PictureRenderer(silentLogger);
@@ -68,5 +70,32 @@ describe("Discord: answers carry their picture", () => {
     );
     const request = await fake.callbackRequest(payload.id);
     expect(request.files).toEqual([]);
+  });
+});
+
+describe("Discord: a channel post carries its pictures", () => {
+  it("GIVEN the weekly recap with its chart and map THEN the post attaches both PNGs, shows each as an embed's image with its alt text, and is for everyone", async () => {
+    const { recap, chart, map } = await recapWithPictures();
+    const channelId = "1290000000000009001";
+    await bot.delivery.postToChannel({ channelId }, { reply: recap, key: "c1@2026-03-09/recap" });
+    const request = fake.requests.find(
+      (one) => one.method === "POST" && one.path === `/channels/${channelId}/messages`,
+    );
+    const body = request?.body as MessageBody & { nonce?: string };
+    expect(body.flags).toBeUndefined();
+    expect(body.nonce).toBeDefined();
+    expect(body.embeds?.map((embed) => (embed.image as { url?: string } | undefined)?.url)).toEqual([
+      "attachment://weekly-chart.png",
+      "attachment://team-progress.png",
+    ]);
+    expect(body.attachments).toEqual([
+      { id: "0", filename: "weekly-chart.png", description: altText(chart) },
+      { id: "1", filename: "team-progress.png", description: altText(map) },
+    ]);
+    for (const file of request?.files ?? []) {
+      const png = PNG.sync.read(file.bytes);
+      expect([png.width, png.height]).toEqual([1200, 675]);
+    }
+    expect(request?.files.map((file) => file.filename)).toEqual(["weekly-chart.png", "team-progress.png"]);
   });
 });

@@ -36,6 +36,10 @@ export interface UploadedFile {
   /** The bytes read as UTF-8. */
   content: string;
   initialComment?: string;
+  /** The message whose thread it was shared in. */
+  threadTs?: string;
+  /** Its alt text, for screen readers (files.getUploadURLExternal's alt_text). */
+  altText?: string;
 }
 
 /** What the next calls to one channel get instead of success. */
@@ -72,7 +76,10 @@ export class FakeSlack {
   /** Files shared into a channel by files.completeUploadExternal, in order. */
   readonly uploads: UploadedFile[] = [];
   /** Upload slots handed out by files.getUploadURLExternal, with the bytes once POSTed. */
-  private readonly pendingUploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  private readonly pendingUploads = new Map<
+    string,
+    { filename: string; length: number; altText?: string; bytes?: Buffer }
+  >();
   private readonly methodFailures = new Map<string, { error: string; extra?: object; remaining: number }>();
   private fileCount = 0;
   port = 0;
@@ -286,7 +293,11 @@ export class FakeSlack {
     const length = Number(params.length);
     if (!params.filename || !Number.isInteger(length) || length < 0) return { ok: false, error: "invalid_arguments" };
     const id = `F${String(++this.fileCount).padStart(6, "0")}`;
-    this.pendingUploads.set(id, { filename: params.filename, length });
+    this.pendingUploads.set(id, {
+      filename: params.filename,
+      length,
+      ...(params.alt_text ? { altText: params.alt_text } : {}),
+    });
     return { ok: true, file_id: id, upload_url: `http://127.0.0.1:${this.port}/upload/${id}` };
   }
 
@@ -315,6 +326,8 @@ export class FakeSlack {
         bytes,
         content: bytes.toString("utf8"),
         ...(params.initial_comment ? { initialComment: params.initial_comment } : {}),
+        ...(params.thread_ts ? { threadTs: params.thread_ts } : {}),
+        ...(pending?.altText ? { altText: pending.altText } : {}),
       });
       this.pendingUploads.delete(file.id);
     }
@@ -440,6 +453,8 @@ export interface SlackBlock {
   fields?: { type: string; text: string }[];
   accessory?: { type: string; value?: string; action_id?: string };
   elements?: { type: string; text?: string | { text: string }; value?: string; action_id?: string }[];
+  image_url?: string;
+  alt_text?: string;
 }
 
 export const slashCommandBody = (fields: {
@@ -521,6 +536,14 @@ export function blockKitViolations(message: SlackResponse): string[] {
     for (const field of block.fields ?? []) if (field.text.length > 2000) problems.push(`field ${field.text.length}`);
     if (block.type === "actions" && (block.elements?.length ?? 0) > 25)
       problems.push(`${block.elements?.length} elements`);
+    if (block.type === "image") {
+      // An image block is a publicly hosted PNG, JPEG or GIF with alt text (Block Kit reference).
+      const url = block.image_url ?? "";
+      if (!/^https?:\/\//.test(url)) problems.push(`image url ${JSON.stringify(url.slice(0, 50))}`);
+      if (url.length > 3000) problems.push(`image url ${url.length}`);
+      if (!block.alt_text) problems.push("image without alt text");
+      if ((block.alt_text?.length ?? 0) > 2000) problems.push(`image alt text ${block.alt_text?.length}`);
+    }
     for (const element of block.elements ?? []) {
       if (element.type === "button") {
         const label = typeof element.text === "string" ? element.text : (element.text?.text ?? "");

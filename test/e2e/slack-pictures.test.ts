@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
+import { altText } from "../../src/pictures/views.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import {
+  blockKitViolations,
   clickBody,
   FakeSlack,
   postSigned,
@@ -13,6 +15,7 @@ import {
   slackHttpEnv,
   slashCommandBody,
 } from "./fake-slack.ts";
+import { recapWithPictures } from "./recap-fixture.ts";
 
 /**
  * Pictures on Slack through the real Bolt against a fake Slack: with PUBLIC_URL an image block
@@ -78,8 +81,37 @@ describe("Slack with PUBLIC_URL: the picture is an image block the bot serves", 
     expect(tampered).not.toBe(url.pathname);
     expect((await fetch(`${bot.base}${tampered}`)).status).toBe(404);
     expect((await fetch(`${bot.base}/images/nothing.png`)).status).toBe(404);
+    expect(blockKitViolations(message)).toEqual([]);
     bot.later(25 * 3_600_000);
     expect((await fetch(`${bot.base}${url.pathname}`)).status).toBe(404);
+  });
+
+  it("GIVEN the weekly recap's post THEN each of its pictures is an image block with alt text whose link returns its PNG", async () => {
+    const { recap, chart, map } = await recapWithPictures();
+    await bot.running.slack?.delivery.postToChannel({ channelId: "C0RECAP" }, { reply: recap, key: "c1/recap" });
+    const [post] = fake.postsTo("C0RECAP");
+    expect(post?.text).toContain("Last week's leaderboard");
+    const images = (post?.blocks ?? []).filter((block) => block.type === "image");
+    expect(images.map((image) => image.alt_text)).toEqual([altText(chart), altText(map)]);
+    expect(blockKitViolations({ blocks: post?.blocks ?? [] })).toEqual([]);
+    for (const image of images) {
+      const fetched = await fetch(`${bot.base}${new URL(image.image_url ?? "").pathname}`);
+      expect(fetched.status).toBe(200);
+      expect(PNG.sync.read(Buffer.from(await fetched.arrayBuffer())).height).toBe(675);
+    }
+    expect(fake.uploadsTo("C0RECAP")).toEqual([]);
+  });
+
+  it("GIVEN image blocks that break Block Kit's rules THEN the check names each: it is not a check that cannot fail", () => {
+    expect(
+      blockKitViolations({
+        blocks: [
+          { type: "image", image_url: "/images/relative.png", alt_text: "a map" },
+          { type: "image", image_url: `https://x.example/${"a".repeat(3_000)}.png`, alt_text: "a map" },
+          { type: "image", image_url: "https://x.example/a.png" },
+        ],
+      }),
+    ).toEqual(['image url "/images/relative.png"', "image url 3022", "image without alt text"]);
   });
 });
 
@@ -113,5 +145,29 @@ describe("Slack without PUBLIC_URL: a Picture button sends it by DM", () => {
     const uploads = fake.uploadsTo("D0PIC");
     expect(uploads.map((upload) => upload.filename)).toEqual(["leaderboard.png"]);
     expect(PNG.sync.read(uploads[0]?.bytes as Buffer).width).toBe(1200);
+  });
+
+  it("GIVEN the weekly recap's post THEN its pictures go up as files with their alt text in the post's thread; a failed upload does not fail the post", async () => {
+    const { recap, chart, map } = await recapWithPictures();
+    const delivery = bot.running.slack?.delivery;
+    const ts = await delivery?.postToChannel({ channelId: "C0RECAP2" }, { reply: recap, key: "c1/recap" });
+    const [post] = fake.postsTo("C0RECAP2");
+    expect(post?.ts).toBe(ts);
+    expect((post?.blocks ?? []).some((block) => block.type === "image")).toBe(false);
+    const uploads = fake.uploadsTo("C0RECAP2");
+    expect(uploads.map(({ filename, threadTs, altText }) => ({ filename, threadTs, altText }))).toEqual([
+      { filename: "weekly-chart.png", threadTs: ts, altText: altText(chart) },
+      { filename: "team-progress.png", threadTs: ts, altText: altText(map) },
+    ]);
+    expect(PNG.sync.read(uploads[0]?.bytes as Buffer).width).toBe(1200);
+
+    fake.failMethod("files.getUploadURLExternal", "missing_scope", { needed: "files:write" });
+    try {
+      const second = await delivery?.postToChannel({ channelId: "C0RECAP3" }, { reply: recap, key: "c2/recap" });
+      expect(fake.postsTo("C0RECAP3").map((one) => one.ts)).toEqual([second]);
+      expect(fake.uploadsTo("C0RECAP3")).toEqual([]);
+    } finally {
+      fake.clearScripts();
+    }
   });
 });

@@ -56,7 +56,8 @@ function requireTeamChannel(context: CommandContext, channel: boolean): void {
   }
 }
 
-function dateRange(period: string): string {
+/** The dates a period runs over, "Mon 2 Mar – Sun 8 Mar" ("" for all time): the board's and its picture's. */
+export function periodRange(period: string): string {
   const dates = periodDates(period);
   if (!dates) return "";
   const format = (date: string) =>
@@ -66,7 +67,7 @@ function dateRange(period: string): string {
       month: "short",
       timeZone: "UTC",
     });
-  return ` (${format(dates.first)} – ${format(dates.last)})`;
+  return `${format(dates.first)} – ${format(dates.last)}`;
 }
 
 /** The leaderboard's lines; shared with the weekly recap post. */
@@ -124,8 +125,8 @@ export default {
     ]);
     const scope = channel ? "this channel" : "the team";
     const words = (period: PeriodKind) => `leaderboard ${quiz ? "quiz " : ""}${period}${channel ? " channel" : ""}`;
-    const range = dateRange(board.period);
-    const title = `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]}${range} · ${scope}`;
+    const range = periodRange(board.period);
+    const title = `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]}${range ? ` (${range})` : ""} · ${scope}`;
     const weights = quiz
       ? "1 point per right answer to a channel's quiz, counted at its reveal"
       : `Points per topic done: ${levels.map((level) => `${levelLabel[level]} ${levelPoints[level]}`).join(" · ")}`;
@@ -145,15 +146,17 @@ export default {
         share: context.lookup.command(words(kind)),
         ...(pictures
           ? {
-              picture: replyPicture(
-                "leaderboard.png",
-                leaderboardCardView(
-                  board,
-                  `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]} · ${channel ? "this channel" : "team"}`,
-                  range.replace(/^ \(|\)$/g, "") || undefined,
-                  context.who.displayName ?? "You",
+              pictures: [
+                replyPicture(
+                  "leaderboard.png",
+                  leaderboardCardView(
+                    board,
+                    `${quiz ? "Quiz board" : "Leaderboard"} · ${periodTitle[kind]} · ${channel ? "this channel" : "team"}`,
+                    range || undefined,
+                    context.who.displayName ?? "You",
+                  ),
                 ),
-              ),
+              ],
             }
           : {}),
       },

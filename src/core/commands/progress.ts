@@ -44,7 +44,7 @@ export default {
         { type: "context", text: "`next` shows what to study now · `stage <n>` shows one stage" },
       ],
       pictures
-        ? { picture: replyPicture("progress.png", progressMapView(roadmap, mine, who.displayName ?? "You")) }
+        ? { pictures: [replyPicture("progress.png", progressMapView(roadmap, mine, who.displayName ?? "You"))] }
         : {},
     );
   },

@@ -18,13 +18,13 @@ import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { Store } from "../../store/store.ts";
 import { MessageRefresher } from "../message-refresher.ts";
-import { drawReplyPicture, type PictureSource } from "../reply-picture.ts";
+import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { CallbackPost } from "./callback-post.ts";
 import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
 import { DiscordDelivery, editBody } from "./discord-delivery.ts";
 import { InteractionResponder } from "./interaction-response.ts";
-import { customIdPrefix, type DiscordMessage, toDiscordMessage, withPicture } from "./messages.ts";
+import { customIdPrefix, type DiscordMessage, toDiscordMessage, withPictures } from "./messages.ts";
 import { registerIfChanged } from "./register.ts";
 import { whoFromInteraction } from "./who.ts";
 
@@ -100,7 +100,9 @@ export class DiscordAdapter {
       }),
       rest: { api: options.config.apiUrl },
     });
-    this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger);
+    this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger, {
+      ...(options.pictures ? { pictures: options.pictures } : {}),
+    });
     this.callbacks = new CallbackPost(options.config.apiUrl);
     this.respond = new InteractionResponder(this.client.rest, this.callbacks);
     // Without an error listener, an error event would crash the process.
@@ -244,11 +246,12 @@ export class DiscordAdapter {
     await this.respond.editOriginal(interaction, await message);
   }
 
-  /** A reply as a Discord message, its picture (if any) drawn and attached. */
+  /** A reply as a Discord message, its pictures (if any) drawn and attached. */
   private async message(reply: Reply): Promise<DiscordMessage> {
-    const message = toDiscordMessage(reply);
-    const picture = await drawReplyPicture(reply, this.options.pictures, this.options.logger);
-    return picture ? withPicture(message, picture) : message;
+    return withPictures(
+      toDiscordMessage(reply),
+      await drawReplyPictures(reply, this.options.pictures, this.options.logger),
+    );
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type APIMessage,
   DiscordAPIError,
   HTTPError,
+  type RawFile,
   type REST,
   RESTJSONErrorCodes,
   type RESTPatchAPIChannelMessageJSONBody,
@@ -22,7 +23,8 @@ import {
   type OutgoingPost,
   type PersonTarget,
 } from "../../schedule/delivery.ts";
-import { toDiscordMessage } from "./messages.ts";
+import { type DrawnPicture, drawReplyPictures, type PictureSource } from "../reply-picture.ts";
+import { toDiscordMessage, wireMessage, withPictures } from "./messages.ts";
 
 /** Discord's nonce is at most 25 characters. */
 const nonceLength = 25;
@@ -39,18 +41,17 @@ export function postNonce(channelId: string, key: string): string {
 
 /**
  * A scheduled post as Discord's create-message JSON: the command replies' embed and buttons, for
- * everyone to see (no ephemeral flag, no Share button), pinging no one.
+ * everyone to see (no ephemeral flag, no Share button), pinging no one, its drawn pictures
+ * attached (as multipart files).
  */
-export function postBody(reply: Reply, nonce: string): RESTPostAPIChannelMessageJSONBody {
-  const { content, embeds, components } = toDiscordMessage({ ...reply, private: false });
-  return {
-    ...(content ? { content } : {}),
-    embeds,
-    components,
-    allowed_mentions: { parse: [] },
-    nonce,
-    enforce_nonce: true,
-  };
+export function postBody(
+  reply: Reply,
+  nonce: string,
+  pictures: readonly DrawnPicture[] = [],
+): { body: RESTPostAPIChannelMessageJSONBody; files?: RawFile[] } {
+  const { body, files } = wireMessage(withPictures(toDiscordMessage({ ...reply, private: false }), pictures));
+  const { flags: _neverEphemeral, ...shown } = body;
+  return { body: { ...shown, nonce, enforce_nonce: true }, ...(files ? { files } : {}) };
 }
 
 /** A posted message's new content (an edit), as the REST API takes it; mentions stay off. */
@@ -143,6 +144,8 @@ const apiCode = (error: unknown): number | undefined =>
 export interface DiscordDeliveryOptions {
   /** How many people's DM channel ids to remember (each costs one request to learn). */
   dmCacheSize?: number;
+  /** Draws posts' pictures (the weekly recap's); without it posts are text only. */
+  pictures?: PictureSource;
 }
 
 /**
@@ -158,7 +161,7 @@ export class DiscordDelivery implements Delivery {
   constructor(
     private readonly rest: REST,
     private readonly logger: Logger,
-    options: DiscordDeliveryOptions = {},
+    private readonly options: DiscordDeliveryOptions = {},
   ) {
     this.dmCacheSize = Math.max(1, options.dmCacheSize ?? 5_000);
   }
@@ -190,8 +193,12 @@ export class DiscordDelivery implements Delivery {
   }
 
   private async send(channelId: string, post: OutgoingPost): Promise<APIMessage> {
-    const body = postBody(post.reply, postNonce(channelId, post.key));
-    const message = (await this.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
+    const pictures = await drawReplyPictures(post.reply, this.options.pictures, this.logger);
+    const { body, files } = postBody(post.reply, postNonce(channelId, post.key), pictures);
+    const message = (await this.rest.post(Routes.channelMessages(channelId), {
+      body,
+      ...(files ? { files } : {}),
+    })) as APIMessage;
     if (typeof message?.id !== "string") throw new Error("Discord answered a message post without a message id");
     return message;
   }

@@ -1,38 +1,12 @@
-import {
-  type APIInteractionResponseCallbackData,
-  InteractionResponseType,
-  MessageFlags,
-  type RawFile,
-  type REST,
-  Routes,
-} from "discord.js";
+import { InteractionResponseType, MessageFlags, type REST, Routes } from "discord.js";
 import type { CallbackPost } from "./callback-post.ts";
-import type { DiscordMessage } from "./messages.ts";
+import { type DiscordMessage, wireMessage } from "./messages.ts";
 
 /** What an interaction response needs of the interaction: the payload's ids, nothing cached. */
 export interface Answerable {
   id: string;
   token: string;
   applicationId: string;
-}
-
-/** A message as the API's JSON, and its file (as multipart, the file's `attachments` entry pointing at it). */
-function wireMessage(message: DiscordMessage): { body: APIInteractionResponseCallbackData; files?: RawFile[] } {
-  const body: APIInteractionResponseCallbackData = {
-    embeds: message.embeds,
-    components: message.components,
-    // Nothing a person typed or a roadmap says may ping anyone.
-    allowed_mentions: { parse: [] },
-  };
-  if (message.content !== undefined) body.content = message.content;
-  if (message.flags !== undefined) body.flags = message.flags;
-  if (!message.files) return { body };
-  body.attachments = message.files.map((file, index) => ({
-    id: String(index),
-    filename: file.name,
-    ...(file.description ? { description: file.description } : {}),
-  }));
-  return { body, files: message.files.map((file) => ({ name: file.name, data: file.attachment })) };
 }
 
 /**

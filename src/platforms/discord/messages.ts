@@ -2,10 +2,12 @@ import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type APIInteractionResponseCallbackData,
   ButtonStyle,
   ComponentType,
   escapeMarkdown,
   MessageFlags,
+  type RawFile,
 } from "discord.js";
 import type { Block, Button, Reply, TopicLine } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
@@ -122,26 +124,51 @@ export interface DiscordMessage {
 }
 
 /**
- * The message with a drawn picture attached and shown as its last embed's image (Discord's way:
- * `attachment://name`), the alt text as the attachment's description. Ephemeral stays ephemeral.
+ * The message with its drawn pictures attached and shown Discord's way (`attachment://name`): the
+ * first as its last embed's image, each further one as an embed of its own (within Discord's 10
+ * embeds), the alt text as each attachment's description. Ephemeral stays ephemeral.
  */
-export function withPicture(message: DiscordMessage, picture: DrawnPicture): DiscordMessage {
+export function withPictures(message: DiscordMessage, pictures: readonly DrawnPicture[]): DiscordMessage {
   const embeds = message.embeds.map((embed) => ({ ...embed }));
   const last = embeds.at(-1);
-  if (!last) return message;
-  last.image = { url: `attachment://${picture.name}` };
+  if (!last || pictures.length === 0) return message;
+  const shown = pictures.slice(0, discordLimits.embeds - embeds.length + 1);
+  shown.forEach((picture, index) => {
+    const image = { url: `attachment://${picture.name}` };
+    if (index === 0) last.image = image;
+    else embeds.push({ image });
+  });
   return {
     ...message,
     embeds,
     files: [
       ...(message.files ?? []),
-      {
+      ...shown.map((picture) => ({
         attachment: picture.png,
         name: picture.name,
         description: truncate(picture.alt, discordLimits.attachmentDescription),
-      },
+      })),
     ],
   };
+}
+
+/** A message as the API's JSON, and its files (as multipart, each file's `attachments` entry pointing at it). */
+export function wireMessage(message: DiscordMessage): { body: APIInteractionResponseCallbackData; files?: RawFile[] } {
+  const body: APIInteractionResponseCallbackData = {
+    embeds: message.embeds,
+    components: message.components,
+    // Nothing a person typed or a roadmap says may ping anyone.
+    allowed_mentions: { parse: [] },
+  };
+  if (message.content !== undefined) body.content = message.content;
+  if (message.flags !== undefined) body.flags = message.flags;
+  if (!message.files) return { body };
+  body.attachments = message.files.map((file, index) => ({
+    id: String(index),
+    filename: file.name,
+    ...(file.description ? { description: file.description } : {}),
+  }));
+  return { body, files: message.files.map((file) => ({ name: file.name, data: file.attachment })) };
 }
 
 type ActionStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success;

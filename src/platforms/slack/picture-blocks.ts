@@ -12,21 +12,25 @@ const withBlock = (message: SlackMessage, block: KnownBlock): SlackMessage =>
   message.blocks.length >= slackLimits.blocks ? message : { ...message, blocks: [...message.blocks, block] };
 
 /**
- * The picture as an image block under the answer, its URL a signed link to this bot's own
+ * Each picture as an image block under the answer, its URL a signed link to this bot's own
  * /images route (PUBLIC_URL): Slack fetches it from there, and the answer stays as private as
  * it was (an ephemeral answer's image is seen by its one reader).
  */
-export function withPictureLink(
+export function withPictureLinks(
   message: SlackMessage,
-  picture: ReplyPicture,
+  pictures: readonly ReplyPicture[],
   links: PictureLinks,
   now: Date,
 ): SlackMessage {
-  return withBlock(message, {
-    type: "image",
-    image_url: links.link(picture.view, now),
-    alt_text: truncate(picture.alt, altTextLimit),
-  });
+  return pictures.reduce(
+    (shown, picture) =>
+      withBlock(shown, {
+        type: "image",
+        image_url: links.link(picture.view, now),
+        alt_text: truncate(picture.alt, altTextLimit),
+      }),
+    message,
+  );
 }
 
 /**

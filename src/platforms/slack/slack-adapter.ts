@@ -7,7 +7,7 @@ import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
 import { MessageRefresher } from "../message-refresher.ts";
-import { drawReplyPicture, type PictureSource } from "../reply-picture.ts";
+import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
@@ -16,7 +16,7 @@ import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
 import { fileFailureText, withFileNotice } from "./file-notice.ts";
 import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
-import { withPictureButton, withPictureLink } from "./picture-blocks.ts";
+import { withPictureButton, withPictureLinks } from "./picture-blocks.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
@@ -114,6 +114,8 @@ export class SlackAdapter {
       botToken: this.options.config.botToken,
       apiUrl: this.options.config.apiUrl,
       logger: this.options.logger,
+      ...(this.options.pictures ? { pictures: this.options.pictures } : {}),
+      ...(this.options.pictureLinks ? { pictureLinks: this.options.pictureLinks } : {}),
     });
     return this.scheduled;
   }
@@ -199,13 +201,13 @@ export class SlackAdapter {
 
   private withPicture(message: SlackMessage, reply: Reply, command: string | undefined): SlackMessage {
     const { pictures, pictureLinks } = this.options;
-    if (!reply.picture || !pictures || reply.outcome !== "ok") return message;
+    if (!reply.pictures?.length || !pictures || reply.outcome !== "ok") return message;
     if (pictureLinks)
-      return withPictureLink(message, reply.picture, pictureLinks, (this.options.clock ?? (() => new Date()))());
+      return withPictureLinks(message, reply.pictures, pictureLinks, (this.options.clock ?? (() => new Date()))());
     return command ? withPictureButton(message, command) : message;
   }
 
-  /** The Picture button: the command run again, its picture drawn and sent to the person's DM. */
+  /** The Picture button: the command run again, its pictures drawn and sent to the person's DM. */
   private async pictureToDm(
     action: { value?: string } | object,
     body: Parameters<typeof whoFromAction>[0],
@@ -214,17 +216,23 @@ export class SlackAdapter {
     const clicked = await this.runClicked(action, body, client);
     if (!clicked) return invalidButton;
     const { logger } = this.options;
-    const picture = await drawReplyPicture(clicked.answer, this.options.pictures, logger);
+    const drawn = await drawReplyPictures(clicked.answer, this.options.pictures, logger);
     const say = (text: string): RespondArguments => ({ response_type: "ephemeral", replace_original: false, text });
-    if (!picture)
+    if (drawn.length === 0)
       return say(
         "I could not draw that picture just now. The answer above has it all in words; please try the button again in a minute.",
       );
-    const handover = await sendFileToDm(client, clicked.who.userId, { name: picture.name, data: picture.png }, logger);
+    for (const picture of drawn) {
+      const handover = await sendFileToDm(
+        client,
+        clicked.who.userId,
+        { name: picture.name, data: picture.png },
+        logger,
+      );
+      if (!handover.sent) return say(fileFailureText(picture.name, handover));
+    }
     return say(
-      handover.sent
-        ? ":frame_with_picture: I sent you the picture in a direct message from this app (its Messages tab)."
-        : fileFailureText(picture.name, handover),
+      `:frame_with_picture: I sent you the ${drawn.length === 1 ? "picture" : "pictures"} in a direct message from this app (its Messages tab).`,
     );
   }
 

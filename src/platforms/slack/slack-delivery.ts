@@ -1,6 +1,7 @@
 import { ErrorCode, type RetryOptions, WebClient } from "@slack/web-api";
 import type { Logger as PinoLogger } from "pino";
 import type { Reply } from "../../core/reply.ts";
+import type { PictureLinks } from "../../pictures/signed-url.ts";
 import {
   type ChannelTarget,
   type Delivery,
@@ -8,8 +9,10 @@ import {
   type OutgoingPost,
   type PersonTarget,
 } from "../../schedule/delivery.ts";
-import { toSlackMessage } from "./blocks.ts";
+import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
+import { type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { withPictureLinks } from "./picture-blocks.ts";
 
 /** Time as the delivery sees it; tests pass a manual clock to order events without waiting. */
 export interface DeliveryClock {
@@ -40,6 +43,10 @@ export interface SlackDeliveryOptions {
   /** How the bot is called in "/invite @…" hints; the manifest names it roadmap-bot. */
   botName?: string;
   clock?: DeliveryClock;
+  /** Draws posts' pictures (the weekly recap's); without it posts are text only. */
+  pictures?: PictureSource;
+  /** Signed links to the pictures (PUBLIC_URL): image blocks; without them the pictures go up as files in the post's thread. */
+  pictureLinks?: PictureLinks;
 }
 
 /** Web API retries for scheduled posts: a few quick ones, not the client's default of about 30 minutes. */
@@ -65,6 +72,7 @@ export class SlackDelivery implements Delivery {
   private readonly maxRateLimitWaitMs: number;
   private readonly intervalMs: number;
   private readonly botName: string;
+  private readonly pictures: Pick<SlackDeliveryOptions, "pictures" | "pictureLinks">;
   /** Channel (or user) id -> the earliest time the next message to it may go. Pruned as it grows. */
   private readonly nextSlot = new Map<string, number>();
   private pruneAt = minPruneSize;
@@ -76,6 +84,10 @@ export class SlackDelivery implements Delivery {
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 120_000;
     this.intervalMs = options.channelIntervalMs ?? 1_000;
     this.botName = options.botName ?? "roadmap-bot";
+    this.pictures = {
+      ...(options.pictures ? { pictures: options.pictures } : {}),
+      ...(options.pictureLinks ? { pictureLinks: options.pictureLinks } : {}),
+    };
     this.client = new WebClient(options.botToken, {
       slackApiUrl: options.apiUrl,
       logger: boltLogger(options.logger, "slack-delivery"),
@@ -97,7 +109,47 @@ export class SlackDelivery implements Delivery {
 
   private async send(channel: string, reply: Reply, audience: Audience): Promise<string> {
     // A scheduled post is for everyone who can see it: no ephemeral type, no "Share in channel".
-    const { text, blocks } = toSlackMessage({ ...reply, private: false });
+    const message = this.withPictureLinks(toSlackMessage({ ...reply, private: false }), reply);
+    const ts = await this.postMessage(channel, message, audience);
+    if (audience === "channel" && !this.pictures.pictureLinks) await this.uploadPictures(channel, ts, reply);
+    return ts;
+  }
+
+  private withPictureLinks(message: SlackMessage, reply: Reply): SlackMessage {
+    const { pictures, pictureLinks } = this.pictures;
+    if (!pictures || !pictureLinks || !reply.pictures?.length) return message;
+    return withPictureLinks(message, reply.pictures, pictureLinks, new Date(this.clock.now()));
+  }
+
+  /**
+   * Without a public URL Slack cannot fetch a picture: a channel post's pictures go up as files in
+   * its thread, where everyone who sees the post can open them. The post is out either way, so a
+   * failed upload is logged, not a failed post.
+   */
+  private async uploadPictures(channel: string, ts: string, reply: Reply): Promise<void> {
+    const drawn = await drawReplyPictures(reply, this.pictures.pictures, this.logger);
+    if (drawn.length === 0 || ts === "") return;
+    try {
+      await this.waitForSlot(channel);
+      await this.client.filesUploadV2({
+        channel_id: channel,
+        thread_ts: ts,
+        file_uploads: drawn.map((picture) => ({
+          file: picture.png,
+          filename: picture.name,
+          title: picture.name,
+          alt_text: picture.alt,
+        })),
+      });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, channel, code: (error as CodedError).data?.error },
+        "the post went out, but its pictures could not be uploaded to its thread (the app needs files:write)",
+      );
+    }
+  }
+
+  private async postMessage(channel: string, { text, blocks }: SlackMessage, audience: Audience): Promise<string> {
     for (let rateLimited = 0; ; rateLimited++) {
       await this.waitForSlot(channel);
       try {
