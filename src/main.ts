@@ -38,7 +38,7 @@ export interface AppOverrides {
   /** Slack's and Discord's defer thresholds (tests shorten them). */
   slackDeferAfterMs?: number;
   discordDeferAfterMs?: number;
-  /** How soon a clicked message is edited (a channel quiz's count; tests shorten it). */
+  /** How soon what changed is shown again: a clicked message (a channel quiz's count) and Slack's Home tab (tests shorten it). */
   refreshAfterMs?: number;
   /** The clock the core and the scheduler read (tests step it). */
   clock?: () => Date;
@@ -154,7 +154,9 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           ...(pictureLinks ? { pictureLinks } : {}),
           clock,
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
-          ...(overrides.refreshAfterMs === undefined ? {} : { refreshAfterMs: overrides.refreshAfterMs }),
+          ...(overrides.refreshAfterMs === undefined
+            ? {}
+            : { refreshAfterMs: overrides.refreshAfterMs, homeDebounceMs: overrides.refreshAfterMs }),
         })
       : undefined;
   const discord =

@@ -14,6 +14,7 @@ import { StoreError } from "../store/store.ts";
 import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
+import { homeReply } from "./home.ts";
 import { RoadmapLookup } from "./lookup.ts";
 import { type Grammar, maxInputLength, parse } from "./parse.ts";
 import { errorReply, type Outcome, type Reply } from "./reply.ts";
@@ -248,5 +249,29 @@ export class Core {
 
   get defaultRoadmap(): Roadmap {
     return this.roadmaps[0] as Roadmap;
+  }
+
+  /**
+   * The person's dashboard on the default roadmap (Slack's App Home). It only reads. Never
+   * rejects: a failure is logged and gives undefined, so the page keeps what it showed.
+   */
+  async home(who: Who): Promise<Reply | undefined> {
+    const lookup = this.lookup();
+    try {
+      return await homeReply({
+        who,
+        roadmap: lookup.roadmap,
+        lookup,
+        roadmaps: this.roadmaps,
+        progress: this.deps.progress,
+        standings: this.deps.standings,
+        reviews: this.deps.reviews,
+        schedule: this.deps.schedule,
+        now: this.clock(),
+      });
+    } catch (error) {
+      this.deps.logger.warn({ err: error, who }, "could not build the home dashboard");
+      return undefined;
+    }
   }
 }

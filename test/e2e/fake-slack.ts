@@ -410,15 +410,17 @@ export interface SignedPostOptions {
   /** Seconds since the epoch; defaults to now. */
   timestamp?: number;
   signature?: string;
+  /** Events come as JSON; commands and clicks as a form (the default). */
+  contentType?: "application/json" | "application/x-www-form-urlencoded";
 }
 
-/** POSTs a form body to the bot the way Slack does, signed. */
+/** POSTs a body to the bot the way Slack does, signed. */
 export async function postSigned(url: string, body: string, options: SignedPostOptions) {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const response = await fetch(url, {
     method: "POST",
     headers: {
-      "content-type": "application/x-www-form-urlencoded",
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
       "x-slack-request-timestamp": String(timestamp),
       "x-slack-signature": options.signature ?? slackSignature(options.secret, timestamp, body),
     },
@@ -585,7 +587,24 @@ export function clickBody(fields: {
   /** The message the button is on: ephemeral (a private answer) or a channel post. */
   ephemeral: boolean;
   messageTs?: string;
+  /** The button is on the Home tab or in a modal instead: no message, no channel, no response_url. */
+  view?: { id: string; type: "home" | "modal" };
 }): string {
+  if (fields.view) {
+    return new URLSearchParams({
+      payload: JSON.stringify({
+        type: "block_actions",
+        api_app_id: "A0TEST",
+        token: "legacy-token",
+        trigger_id: "12345.98765.abcd",
+        team: { id: fields.team, domain: "fake" },
+        user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: fields.team },
+        container: { type: "view", view_id: fields.view.id },
+        view: { id: fields.view.id, type: fields.view.type, team_id: fields.team, blocks: [] },
+        actions: [clickedAction(fields.button)],
+      }),
+    }).toString();
+  }
   return new URLSearchParams({
     payload: JSON.stringify({
       type: "block_actions",
@@ -602,16 +621,16 @@ export function clickBody(fields: {
         channel_id: fields.channelId,
         is_ephemeral: fields.ephemeral,
       },
-      actions: [
-        {
-          type: "button",
-          action_id: fields.button.action_id,
-          block_id: "b1",
-          value: fields.button.value,
-          action_ts: "1.2",
-          text: { type: "plain_text", text: labelOf(fields.button) },
-        },
-      ],
+      actions: [clickedAction(fields.button)],
     }),
   }).toString();
 }
+
+const clickedAction = (button: SlackButton) => ({
+  type: "button",
+  action_id: button.action_id,
+  block_id: "b1",
+  value: button.value,
+  action_ts: "1.2",
+  text: { type: "plain_text", text: labelOf(button) },
+});

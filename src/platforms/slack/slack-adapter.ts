@@ -9,6 +9,7 @@ import type { PictureLinks } from "../../pictures/signed-url.ts";
 import { MessageRefresher } from "../message-refresher.ts";
 import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
+import { AppHome, type ViewsClient } from "./app-home.ts";
 import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
@@ -37,6 +38,8 @@ export interface SlackAdapterOptions {
   pictureLinks?: PictureLinks;
   /** What links' expiry is counted from (tests step it); the system clock by default. */
   clock?: () => Date;
+  /** How long after a change a person's Home tab is published again (default 2 s). */
+  homeDebounceMs?: number;
 }
 
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
@@ -51,7 +54,21 @@ interface MessageUpdateClient {
  * The Web API calls a handler may make: users.info for channel managers, DM and upload for files,
  * chat.update for a message a click changed.
  */
-type HandlerClient = UsersInfoClient & FileUploadClient & MessageUpdateClient;
+type HandlerClient = UsersInfoClient & FileUploadClient & MessageUpdateClient & ViewsClient;
+
+/**
+ * Commands after which a person's dashboard may read differently: marks, reviews and quiz
+ * answers, privacy, reminders (their zone moves the streak), team settings, forget-me. Others only
+ * look, and cost the Home tab nothing.
+ */
+const changesDashboard = /^(done|start|skip|undo|review|quiz|privacy|remind|team|forget-me)\b/i;
+
+/** Where a click came from when it was not a message: the Home tab, or a modal it opened. */
+interface ViewContainer {
+  container?: { type?: string; view_id?: string };
+  view?: { id?: string; type?: string };
+  trigger_id?: string;
+}
 
 const invalidButton: RespondArguments = {
   response_type: "ephemeral",
@@ -70,11 +87,19 @@ export class SlackAdapter {
   private readonly deferAfterMs: number;
   private readonly refresher: MessageRefresher;
   private scheduled: SlackDelivery | undefined;
+  private readonly home: AppHome;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, logger } = options;
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     this.refresher = new MessageRefresher(logger, options.refreshAfterMs);
+    this.home = new AppHome({
+      dashboard: (who) => options.core.home(who),
+      logger,
+      ...(options.pictureLinks ? { pictureLinks: options.pictureLinks } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.homeDebounceMs !== undefined ? { debounceMs: options.homeDebounceMs } : {}),
+    });
     const clientOptions = { slackApiUrl: config.apiUrl, retryConfig };
     const slackLogger = boltLogger(logger);
     this.receiver =
@@ -127,7 +152,7 @@ export class SlackAdapter {
   }
 
   async stop(): Promise<void> {
-    await this.refresher.flush();
+    await Promise.all([this.refresher.flush(), this.home.flush()]);
     if (this.receiver instanceof SocketModeReceiver) await this.receiver.stop();
   }
 
@@ -145,6 +170,7 @@ export class SlackAdapter {
     if (!clicked) return invalidButton;
     const { command, who, answer } = clicked;
     this.refreshLater(command, body, client);
+    if (changesDashboard.test(command)) this.home.changed(client, who);
     const shown: Reply = audience === "channel" && answer.outcome === "ok" ? sharedVersion(answer) : answer;
     return { ...(await this.message(shown, who.userId, client, command)), replace_original: false };
   }
@@ -236,6 +262,33 @@ export class SlackAdapter {
     );
   }
 
+  /**
+   * A button on the Home tab, or in a modal one of its buttons opened: a view has no conversation
+   * to answer in, so the answer opens as a modal (from the Home tab) or replaces the modal's
+   * content (inside one); the dashboard then follows the change.
+   */
+  private async clickInView(
+    action: { value?: string } | object,
+    body: Parameters<typeof whoFromAction>[0] & ViewContainer,
+    client: HandlerClient,
+  ): Promise<void> {
+    const clicked = await this.runClicked(action, body, client);
+    const answer = clicked?.answer ?? {
+      blocks: [{ type: "text" as const, text: invalidButton.text ?? "" }],
+      private: true,
+      outcome: "user-error" as const,
+    };
+    try {
+      const modal = this.home.modal(answer);
+      const viewId = body.view?.type === "modal" ? body.view.id : undefined;
+      if (viewId) await client.views.update({ view_id: viewId, view: modal });
+      else if (body.trigger_id) await client.views.open({ trigger_id: body.trigger_id, view: modal });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "could not show a Home tab button's answer");
+    }
+    if (clicked && changesDashboard.test(clicked.command)) this.home.changed(client, clicked.who);
+  }
+
   private registerHandlers(): void {
     const { core, logger } = this.options;
 
@@ -243,8 +296,9 @@ export class SlackAdapter {
       const who = whoFromCommand(command);
       // users.info is called only if the command asks (daily on/off), not for every command.
       const channelManagers = slackChannelManagers(client, who.userId, logger);
-      const answer = core.handle({ text: unescapeMrkdwn(command.text), who, channelManagers });
       const text = unescapeMrkdwn(command.text);
+      const answer = core.handle({ text, who, channelManagers });
+      if (changesDashboard.test(text.trim())) void answer.then(() => this.home.changed(client, who));
       const quick = await within(answer, this.deferAfterMs);
       if (quick && !quick.file) {
         await ack(this.withPicture(toSlackMessage(quick), quick, text));
@@ -257,9 +311,20 @@ export class SlackAdapter {
       await respond(await this.message(await answer, who.userId, client, text));
     });
 
+    this.app.event("app_home_opened", async ({ event, body, client }) => {
+      // The event comes for the Messages tab too; only the Home tab shows the dashboard.
+      if (event.tab !== "home") return;
+      const teamId = (body as { team_id?: string }).team_id;
+      await this.home.opened(client, { platform: "slack", userId: event.user, ...(teamId ? { teamId } : {}) });
+    });
+
     // One listener for every button: Bolt runs each listener's middleware for every request, commands included.
     this.app.action({ action_id: anyButton }, async ({ ack, body, action, respond, client }) => {
       await ack();
+      if ((body as ViewContainer).container?.type === "view") {
+        await this.clickInView(action, body, client);
+        return;
+      }
       if ("action_id" in action && action.action_id === actionIds.picture) {
         await respond(await this.pictureToDm(action, body, client));
         return;
