@@ -21,6 +21,8 @@ export interface Who extends Person {
   channelId?: string;
   /** The command came from a one-to-one conversation with the bot, not a channel. */
   inDirectMessage?: boolean;
+  /** The person's own time zone, when the platform tells it (Slack does): reminders and streaks follow it. */
+  zone?: string;
 }
 
 export const topicRecordSchema = z.object({

@@ -264,7 +264,7 @@ export class Standings {
 
   /**
    * Days in a row with a topic marked done or a review answered, in the person's zone (their
-   * reminder's, else the team's).
+   * reminder's, else their own, else the team's).
    */
   async streak(who: Who, roadmaps: readonly Roadmap[], now: Date): Promise<Streak & { zone: string }> {
     const [zone, progress, decks] = await Promise.all([
@@ -276,9 +276,10 @@ export class Standings {
     return { ...streakOf(progress, zone, now, reviewed), zone };
   }
 
+  /** The zone a person's days follow: their reminder's, else their own (when the platform tells it), else the team's. */
   async personalZone(who: Who): Promise<string> {
     const reminder = await this.deps.subscriptions.get(reminderId(who.platform, who.userId));
-    return reminder?.zone ?? (who.teamId ? this.teamZone(who.platform, who.teamId) : this.deps.defaultZone);
+    return reminder?.zone ?? who.zone ?? (who.teamId ? this.teamZone(who.platform, who.teamId) : this.deps.defaultZone);
   }
 
   /** The zone a team's weeks and months follow. */

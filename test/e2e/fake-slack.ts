@@ -49,10 +49,16 @@ type ScriptedOutcome =
   | { kind: "rate-limited"; retryAfter: number };
 
 /** Workspace roles users.info reports. */
+/** What users.info says of a person besides their id: workspace roles, profile names, time zone. */
 export interface SlackRoles {
   is_admin?: boolean;
   is_owner?: boolean;
   is_primary_owner?: boolean;
+  /** profile.display_name and profile.real_name; absent, Slack sends them empty. */
+  displayName?: string;
+  realName?: string;
+  /** IANA zone ("Europe/Berlin"). */
+  tz?: string;
 }
 
 /**
@@ -178,7 +184,7 @@ export class FakeSlack {
     this.script(channel, { kind: "rate-limited", retryAfter }, times);
   }
 
-  /** users.info answers with these roles for `userId` (everyone else is a plain member). */
+  /** users.info answers with these roles, names and zone for `userId` (everyone else is a plain member with none). */
   setRoles(userId: string, roles: SlackRoles): void {
     this.users.set(userId, roles);
   }
@@ -346,6 +352,8 @@ export class FakeSlack {
         is_admin: known?.is_admin ?? false,
         is_owner: known?.is_owner ?? false,
         is_primary_owner: known?.is_primary_owner ?? false,
+        ...(known?.tz ? { tz: known.tz } : {}),
+        profile: { display_name: known?.displayName ?? "", real_name: known?.realName ?? "" },
       },
     };
   }

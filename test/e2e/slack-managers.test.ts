@@ -97,12 +97,22 @@ describe("Slack channel managers, through the real Bolt", () => {
   it("GIVEN users.info fails (the app lacks users:read) THEN the answer is no, and the command still answers", async () => {
     fake.setRoles("U0NOSCOPE", { is_admin: true });
     fake.failUsersInfo("U0NOSCOPE", "missing_scope");
-    expect(await slash("may-manage", "U0NOSCOPE")).toContain("may manage: false");
+    const text = await slash("may-manage", "U0NOSCOPE");
+    expect(text).toContain("the Slack app lacks the users:read permission");
+    expect(text).not.toContain("may manage");
   });
 
-  it("GIVEN a command that does not ask THEN users.info is not called", async () => {
+  it("GIVEN users.info failing otherwise THEN the answer is no, and the command still answers", async () => {
+    fake.setRoles("U0OUTAGE", { is_admin: true });
+    fake.failUsersInfo("U0OUTAGE", "internal_error");
+    expect(await slash("may-manage", "U0OUTAGE")).toContain("may manage: false");
+  });
+
+  it("GIVEN several commands from one person THEN users.info is asked once, for their name and zone, and the rights check shares that answer", async () => {
     expect(await slash("hello", "U0QUIET")).toContain("hello");
-    expect(usersInfoFor("U0QUIET")).toHaveLength(0);
+    expect(await slash("hello", "U0QUIET")).toContain("hello");
+    expect(await slash("may-manage", "U0QUIET")).toContain("may manage: false");
+    expect(usersInfoFor("U0QUIET")).toHaveLength(1);
   });
 
   it("GIVEN the command comes from a DM THEN who.inDirectMessage is set; from a channel it is not", async () => {

@@ -11,7 +11,8 @@ import { newSubscription } from "./new-subscription.ts";
 async function turnOn(context: CommandContext, words: string[]): Promise<Reply> {
   const { who, roadmap, schedule, now, lookup } = context;
   const existing = await schedule.subscriptions.get(reminderId(who.platform, who.userId));
-  const settings = parseDailySettings(words, existing?.zone ?? (await teamZone(context)));
+  // A new reminder follows the person's own zone where the platform tells it; one they set keeps theirs.
+  const settings = parseDailySettings(words, existing?.zone ?? who.zone ?? (await teamZone(context)));
   if (!settings.ok) throw settings.error;
   const { zone } = settings.value;
   // A reminder follows the person's own next topic, so it has no track of its own to choose.

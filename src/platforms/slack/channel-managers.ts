@@ -1,34 +1,33 @@
 import type { WebClient } from "@slack/web-api";
-import type { ChannelManagers } from "../../core/command.ts";
-import type { Logger } from "../../logger.ts";
+import type { ChannelManagers, Who } from "../../core/command.ts";
+import { UserError } from "../../core/errors.ts";
+import type { SlackPeople } from "./slack-people.ts";
 
 /** What channel-managers needs of a Web API client: users.info (scope users:read). */
 export type UsersInfoClient = Pick<WebClient, "users">;
 
 /**
  * Who may change what the bot does in a Slack channel: workspace admins and owners. Slack tells
- * a bot nothing about channel managers, so the workspace role (users.info) is the test. The call
- * is made only when a command asks, at most once per command; when Slack cannot answer (no
- * users:read scope, an outage) the answer is no, and the reason is logged.
+ * a bot nothing about channel managers, so the workspace role (users.info) is the test, asked
+ * only when a command needs it and shared with the lookup of the person's name. Without the
+ * users:read scope the person is told that the app lacks it (not that they are no admin); when
+ * Slack cannot answer otherwise (an outage), the answer is no.
  */
-export function slackChannelManagers(client: UsersInfoClient, userId: string, logger: Logger): ChannelManagers {
+export function slackChannelManagers(client: UsersInfoClient, who: Who, people: SlackPeople): ChannelManagers {
   let answer: Promise<boolean> | undefined;
   return {
     description: "workspace admins and owners",
     check() {
-      answer ??= client.users.info({ user: userId }).then(
-        ({ user }) => Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
-        (error: unknown) => {
-          const code = (error as { data?: { error?: unknown } }).data?.error;
-          logger.warn(
-            { err: error, userId, code },
-            code === "missing_scope"
-              ? "users.info needs the users:read scope: add it to the Slack app and reinstall it; until then nobody may manage channels"
-              : "users.info failed; treating the person as not a workspace admin",
+      answer ??= people.roles(client, who).then((person) => {
+        if (!("failed" in person)) return person.admin;
+        if (person.failed === "missing_scope")
+          throw new UserError(
+            "permission.missing-scope",
+            "I cannot tell who is a workspace admin: the Slack app lacks the users:read permission.",
+            "Whoever manages the app can add users:read under OAuth & Permissions (deploy/slack-app-manifest.yaml lists it) and reinstall it; then run this again.",
           );
-          return false;
-        },
-      );
+        return false;
+      });
       return answer;
     },
   };

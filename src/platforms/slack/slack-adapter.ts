@@ -19,6 +19,7 @@ import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { withPictureButton, withPictureLinks } from "./picture-blocks.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
+import { SlackPeople } from "./slack-people.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
 export interface SlackAdapterOptions {
@@ -88,11 +89,13 @@ export class SlackAdapter {
   private readonly refresher: MessageRefresher;
   private scheduled: SlackDelivery | undefined;
   private readonly home: AppHome;
+  private readonly people: SlackPeople;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, logger } = options;
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     this.refresher = new MessageRefresher(logger, options.refreshAfterMs);
+    this.people = new SlackPeople({ logger });
     this.home = new AppHome({
       dashboard: (who) => options.core.home(who),
       logger,
@@ -183,9 +186,9 @@ export class SlackAdapter {
   ): Promise<{ command: string; who: Who; answer: Reply } | undefined> {
     const command = "value" in action && typeof action.value === "string" ? action.value : "";
     if (!this.options.core.isButtonCommand(command)) return undefined;
-    const who = whoFromAction(body);
+    const who = await this.people.enrich(client, whoFromAction(body), body.user.username ?? body.user.name);
     // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
-    const channelManagers = slackChannelManagers(client, who.userId, this.options.logger);
+    const channelManagers = slackChannelManagers(client, who, this.people);
     return { command, who, answer: await this.options.core.handle({ text: command, who, channelManagers }) };
   }
 
@@ -293,9 +296,9 @@ export class SlackAdapter {
     const { core, logger } = this.options;
 
     this.app.command("/roadmap", async ({ command, ack, respond, client }) => {
-      const who = whoFromCommand(command);
-      // users.info is called only if the command asks (daily on/off), not for every command.
-      const channelManagers = slackChannelManagers(client, who.userId, logger);
+      // The person's name and zone from users.info, cached: at most one call per person an hour.
+      const who = await this.people.enrich(client, whoFromCommand(command), command.user_name);
+      const channelManagers = slackChannelManagers(client, who, this.people);
       const text = unescapeMrkdwn(command.text);
       const answer = core.handle({ text, who, channelManagers });
       if (changesDashboard.test(text.trim())) void answer.then(() => this.home.changed(client, who));
@@ -315,7 +318,12 @@ export class SlackAdapter {
       // The event comes for the Messages tab too; only the Home tab shows the dashboard.
       if (event.tab !== "home") return;
       const teamId = (body as { team_id?: string }).team_id;
-      await this.home.opened(client, { platform: "slack", userId: event.user, ...(teamId ? { teamId } : {}) });
+      const who = await this.people.enrich(client, {
+        platform: "slack",
+        userId: event.user,
+        ...(teamId ? { teamId } : {}),
+      });
+      await this.home.opened(client, who);
     });
 
     // One listener for every button: Bolt runs each listener's middleware for every request, commands included.
