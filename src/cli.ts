@@ -27,7 +27,7 @@ Commands:
   ask "<text>"               Run one command and print the reply (exit 0 ok, 1 user error, 2 internal)
   lint-content [PATH]        Check roadmap files: a folder or one file (default: CONTENT_DIR)
   register-discord [--guild ID]
-                             Register /roadmap with Discord (one guild, or globally) and print the invite URL
+                             Register /roadmap and /roadmap-setup with Discord (one guild, or globally) and print the invite URL
 
 Options for console and ask:
   --user ID      who you are (default: your login name)
@@ -175,7 +175,7 @@ async function serveUntilSignal(
   return 0;
 }
 
-/** Registers /roadmap from the same command metadata the core uses, and prints how to invite the bot. */
+/** Registers /roadmap and /roadmap-setup from the same command metadata the core uses, and prints how to invite the bot. */
 async function registerDiscord(guildId: string | undefined): Promise<number> {
   const config = loadConfig();
   if (!config.discord)
@@ -183,7 +183,7 @@ async function registerDiscord(guildId: string | undefined): Promise<number> {
   const content = await loadContentDir(config.contentDir, { reservedIds: commandWords() });
   if (!content.ok) throw new ContentError(content.problems);
   // Imported here so that only this command loads discord.js.
-  const [{ DiscordAPIError }, { roadmapCommandData }, { inviteUrl }, { registerCommands }] = await Promise.all([
+  const [{ DiscordAPIError }, { discordCommandData }, { inviteUrl }, { registerCommands }] = await Promise.all([
     import("discord.js"),
     import("./platforms/discord/command-data.ts"),
     import("./platforms/discord/invite.ts"),
@@ -197,8 +197,10 @@ async function registerDiscord(guildId: string | undefined): Promise<number> {
   process.stdout.write(`Invite the bot: ${inviteUrl(config.discord.applicationId)}\n`);
   const target = guildId ?? config.discord.guildId;
   try {
-    const registration = await registerCommands(config.discord, roadmapCommandData(commands, stageCount), target);
-    process.stdout.write(`Registered /roadmap (${registration.scope}).\n`);
+    const data = discordCommandData(commands, stageCount);
+    const registration = await registerCommands(config.discord, data, target);
+    // One line per command, `Registered /roadmap (…).` first as it always was: scripts read it.
+    for (const command of data) process.stdout.write(`Registered /${command.name} (${registration.scope}).\n`);
     return 0;
   } catch (error) {
     if (error instanceof DiscordAPIError && error.code === 50001) {

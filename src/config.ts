@@ -54,6 +54,16 @@ const envSchema = z.object({
     .startsWith("xapp-", { message: "must be an app-level token starting with xapp-" })
     .optional(),
   SLACK_API_URL: httpUrl("https://slack.com/api/").default("https://slack.com/api/"),
+  SLACK_CLIENT_ID: z.string().trim().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  SLACK_STATE_SECRET: z.string().trim().min(16, { message: "must be at least 16 characters" }).optional(),
+  SLACK_TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .min(32, { message: "must be at least 32 characters (for example: openssl rand -base64 32)" })
+    .optional(),
+  /** Where the install page sends people to approve the app (Slack's own; tests point it at a fake). */
+  SLACK_AUTHORIZE_URL: httpUrl("https://slack.com/oauth/v2/authorize").default("https://slack.com/oauth/v2/authorize"),
   PUBLIC_URL: httpUrl("https://roadmap-bot.example.com").optional(),
   DISCORD_TOKEN: z.string().trim().min(1).optional(),
   DISCORD_APPLICATION_ID: snowflake.optional(),
@@ -83,7 +93,23 @@ export type LogLevel = (typeof logLevels)[number];
 /** Slack over HTTP (Slack calls PORT/slack/events) or Socket Mode (the bot dials out; no public URL). */
 export type SlackConfig =
   | { mode: "http"; botToken: string; signingSecret: string; apiUrl: string }
-  | { mode: "socket"; botToken: string; appToken: string; signingSecret: string | undefined; apiUrl: string };
+  | { mode: "socket"; botToken: string; appToken: string; signingSecret: string | undefined; apiUrl: string }
+  | SlackOAuthConfig;
+
+/**
+ * Installed to many workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): over
+ * HTTP, each workspace's own token from the installation store, kept encrypted.
+ */
+export interface SlackOAuthConfig {
+  mode: "oauth";
+  signingSecret: string;
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  encryptionKey: string;
+  apiUrl: string;
+  authorizeUrl: string;
+}
 
 export interface DiscordConfig {
   token: string;
@@ -131,8 +157,48 @@ const withoutEmpty = (env: Env): Env =>
 
 type Vars = z.infer<typeof envSchema>;
 
+const oauthVariables = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+
+function slackOAuthConfig(vars: Vars, apiUrl: string): SlackOAuthConfig {
+  const missing = oauthVariables.filter((name) => !vars[name]);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `Installing to many Slack workspaces needs ${oauthVariables.join(", ")}: set ${missing.join(" and ")} (Basic Information > App Credentials; the state secret is any random string), or unset the others for one workspace`,
+    );
+  if (vars.SLACK_BOT_TOKEN)
+    throw new ConfigError(
+      "SLACK_BOT_TOKEN is for one workspace; with SLACK_CLIENT_ID every workspace's token comes from its installation: unset SLACK_BOT_TOKEN",
+    );
+  if (vars.SLACK_APP_TOKEN || !vars.SLACK_SIGNING_SECRET)
+    throw new ConfigError(
+      "Installing to many Slack workspaces runs in HTTP mode: set SLACK_SIGNING_SECRET (Basic Information > App Credentials) and unset SLACK_APP_TOKEN",
+    );
+  if (!vars.SLACK_TOKEN_ENCRYPTION_KEY)
+    throw new ConfigError(
+      "Installing to many Slack workspaces stores their tokens encrypted: set SLACK_TOKEN_ENCRYPTION_KEY to a random secret of 32 characters or more (openssl rand -base64 32), and keep it",
+    );
+  return {
+    mode: "oauth",
+    signingSecret: vars.SLACK_SIGNING_SECRET,
+    clientId: vars.SLACK_CLIENT_ID as string,
+    clientSecret: vars.SLACK_CLIENT_SECRET as string,
+    stateSecret: vars.SLACK_STATE_SECRET as string,
+    encryptionKey: vars.SLACK_TOKEN_ENCRYPTION_KEY,
+    apiUrl,
+    authorizeUrl: vars.SLACK_AUTHORIZE_URL,
+  };
+}
+
 function slackConfig(vars: Vars): SlackConfig | undefined {
   const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = vars;
+  if (oauthVariables.some((name) => vars[name])) {
+    const apiUrl = vars.SLACK_API_URL.endsWith("/") ? vars.SLACK_API_URL : `${vars.SLACK_API_URL}/`;
+    return slackOAuthConfig(vars, apiUrl);
+  }
+  if (vars.SLACK_TOKEN_ENCRYPTION_KEY && !botToken && !signingSecret && !appToken)
+    throw new ConfigError(
+      "SLACK_TOKEN_ENCRYPTION_KEY is for installs to many workspaces: set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET too, or unset it",
+    );
   if (!botToken && !signingSecret && !appToken) return undefined;
   if (!botToken) {
     throw new ConfigError(

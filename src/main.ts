@@ -141,7 +141,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     config.publicUrl && slackConfig
       ? new (await import("./pictures/signed-url.ts")).PictureLinks(
           config.publicUrl,
-          slackConfig.mode === "http" ? slackConfig.signingSecret : slackConfig.appToken,
+          slackConfig.mode === "socket" ? slackConfig.appToken : slackConfig.signingSecret,
         )
       : undefined;
   const slack =
@@ -153,6 +153,8 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           pictures: app.pictures,
           ...(pictureLinks ? { pictureLinks } : {}),
           clock,
+          store: app.store,
+          ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
           ...(overrides.slackDeferAfterMs === undefined ? {} : { deferAfterMs: overrides.slackDeferAfterMs }),
           ...(overrides.refreshAfterMs === undefined
             ? {}
@@ -184,8 +186,10 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
   if (slack || discord) void app.pictures.warm();
   const scheduler = app.scheduler([slack?.delivery, discord?.delivery].filter((delivery) => delivery !== undefined));
   const slackEvents = slack?.requestListener;
+  const slackInstall = slack?.installListener;
   const server = http.createHttpServer({
     ...(slackEvents ? { slackEvents } : {}),
+    ...(slackInstall ? { slackInstall } : {}),
     alive: () => (discord === undefined || discord.alive) && (overrides.discordShards?.alive() ?? true),
     ready: async () => {
       await app.store.get("readiness-probe");

@@ -103,6 +103,30 @@ describe("configuration", () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it("GIVEN SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET with a signing secret and an encryption key THEN Slack installs to many workspaces; anything missing or contradictory is named", () => {
+    const oauth = {
+      SLACK_CLIENT_ID: "1111.2222",
+      SLACK_CLIENT_SECRET: "client-secret",
+      SLACK_STATE_SECRET: "a-state-secret-of-length",
+      SLACK_SIGNING_SECRET: "signing",
+      SLACK_TOKEN_ENCRYPTION_KEY: "k".repeat(32),
+    };
+    expect(loadConfig(oauth).slack).toMatchObject({
+      mode: "oauth",
+      clientId: "1111.2222",
+      authorizeUrl: "https://slack.com/oauth/v2/authorize",
+      apiUrl: "https://slack.com/api/",
+    });
+    expect(() => loadConfig({ ...oauth, SLACK_STATE_SECRET: undefined })).toThrow("set SLACK_STATE_SECRET");
+    expect(() => loadConfig({ ...oauth, SLACK_BOT_TOKEN: "xoxb-1" })).toThrow("unset SLACK_BOT_TOKEN");
+    expect(() => loadConfig({ ...oauth, SLACK_APP_TOKEN: "xapp-1" })).toThrow("runs in HTTP mode");
+    expect(() => loadConfig({ ...oauth, SLACK_TOKEN_ENCRYPTION_KEY: undefined })).toThrow(
+      "set SLACK_TOKEN_ENCRYPTION_KEY",
+    );
+    expect(() => loadConfig({ ...oauth, SLACK_TOKEN_ENCRYPTION_KEY: "short" })).toThrow("at least 32 characters");
+    expect(() => loadConfig({ SLACK_TOKEN_ENCRYPTION_KEY: "k".repeat(32) })).toThrow("set SLACK_CLIENT_ID");
+  });
+
   it("GIVEN empty strings THEN they count as unset", () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: "", STORE_URL: "" }).slack).toBeUndefined();
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { commands } from "../src/core/commands/index.ts";
 import type { Reply } from "../src/core/reply.ts";
-import { commandDataHash, discordName, roadmapCommandData } from "../src/platforms/discord/command-data.ts";
+import {
+  commandDataHash,
+  discordCommandData,
+  discordName,
+  roadmapCommandData,
+  setupCommandData,
+} from "../src/platforms/discord/command-data.ts";
 import { invitePermissions, inviteUrl } from "../src/platforms/discord/invite.ts";
 import { toDiscordMessage } from "../src/platforms/discord/messages.ts";
 import { modeFixture } from "./discord-mode-fixture.ts";
@@ -10,13 +16,17 @@ import { discordViolations } from "./e2e/discord-limits.ts";
 
 describe("Discord command data", () => {
   const data = roadmapCommandData(commands, 26);
+  const setup = setupCommandData(commands, 26);
   const nameRule = /^[-_\p{Ll}\p{N}]{1,32}$/u;
+  const personal = commands.filter((command) => command.name !== "daily" && command.name !== "team");
 
-  it("GIVEN the core's commands THEN /roadmap has one subcommand each, with valid names and descriptions", () => {
+  it("GIVEN the core's commands THEN /roadmap has one subcommand per personal command and /roadmap-setup has daily and team, with valid names and descriptions", () => {
     expect(data.name).toBe("roadmap");
-    expect(data.options?.map((option) => option.name)).toEqual(commands.map((command) => command.name));
+    expect(data.options?.map((option) => option.name)).toEqual(personal.map((command) => command.name));
+    expect(setup?.name).toBe("roadmap-setup");
+    expect(setup?.options?.map((option) => option.name)).toEqual(["daily", "team"]);
     expect(data.options?.length).toBeLessThanOrEqual(25);
-    for (const sub of data.options ?? []) {
+    for (const sub of [...(data.options ?? []), ...(setup?.options ?? [])]) {
       expect(sub.name).toMatch(nameRule);
       expect(sub.description.length).toBeGreaterThan(0);
       expect(sub.description.length).toBeLessThanOrEqual(100);
@@ -64,9 +74,27 @@ describe("Discord command data", () => {
     ]);
   });
 
+  it("GIVEN personal commands THEN /roadmap is offered everywhere, in servers, DMs with the bot and as a user-installed app", () => {
+    expect(data.integration_types).toEqual([0, 1]);
+    expect(data.contexts).toEqual([0, 1, 2]);
+  });
+
+  it("GIVEN channel and team setup THEN /roadmap-setup is offered only in servers that installed the app", () => {
+    expect(setup?.integration_types).toEqual([0]);
+    expect(setup?.contexts).toEqual([0]);
+    expect(setup?.default_member_permissions).toBeUndefined();
+  });
+
+  it("GIVEN no setup command in the list THEN only /roadmap is registered", () => {
+    expect(discordCommandData(personal, 26).map((command) => command.name)).toEqual(["roadmap"]);
+    expect(discordCommandData(commands, 26).map((command) => command.name)).toEqual(["roadmap", "roadmap-setup"]);
+  });
+
   it("GIVEN the same data twice THEN the hash is the same; any change alters it", () => {
-    expect(commandDataHash(roadmapCommandData(commands, 26))).toBe(commandDataHash(data));
-    expect(commandDataHash(roadmapCommandData(commands, 27))).not.toBe(commandDataHash(data));
+    const both = discordCommandData(commands, 26);
+    expect(commandDataHash(discordCommandData(commands, 26))).toBe(commandDataHash(both));
+    expect(commandDataHash(discordCommandData(commands, 27))).not.toBe(commandDataHash(both));
+    expect(commandDataHash(discordCommandData(personal, 26))).not.toBe(commandDataHash(both));
   });
 
   it("GIVEN an application id THEN the invite URL asks for bot + applications.commands and the computed permissions", () => {
@@ -88,10 +116,14 @@ describe("Discord command data for commands with modes", () => {
   const data = roadmapCommandData([...commands, fixture], 26);
   const group = data.options?.find((option) => option.name === fixture.name);
 
-  it("GIVEN the shipped commands THEN the data breaks none of Discord's command rules", () => {
-    const shipped = roadmapCommandData(commands, 26);
-    // The 4000 combined characters are shared by every subcommand and group: mode groups spend them fast.
-    expect(commandDataViolations(shipped), `${combinedCharacters(shipped)} combined characters`).toEqual([]);
+  it("GIVEN the shipped commands THEN the data of each slash command breaks none of Discord's command rules", () => {
+    for (const shipped of discordCommandData(commands, 26)) {
+      // The 4000 combined characters are shared by every subcommand and group: mode groups spend them fast.
+      expect(
+        commandDataViolations(shipped),
+        `${shipped.name}: ${combinedCharacters(shipped)} combined characters`,
+      ).toEqual([]);
+    }
   });
 
   it("GIVEN a command with modes THEN it is a subcommand group with one subcommand per mode", () => {

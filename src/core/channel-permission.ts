@@ -19,6 +19,16 @@ export async function requireChannelManager(context: CommandContext, what: strin
   );
 }
 
+/**
+ * Throws unless the bot can post in this channel, with the platform's words for what is wrong and
+ * the fix, so nothing is turned on that could never post. Without channel access (the console),
+ * nothing is checked.
+ */
+export async function requireChannelAccess(context: CommandContext): Promise<void> {
+  const refused = await context.channelAccess?.check();
+  if (refused) throw new UserError("daily.cannot-post", refused.problem, refused.fix);
+}
+
 /** The channel a command came from; daily topics need one (not a direct message). */
 export function requireChannel(context: CommandContext): string {
   const { who, lookup } = context;

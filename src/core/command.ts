@@ -23,6 +23,15 @@ export interface ChannelManagers {
   check(): Promise<boolean>;
 }
 
+/**
+ * Whether the bot can post in this channel (the daily topic, the channel quiz), in the platform's
+ * words. Asked only before turning channel posts on, since a platform may have to call its API.
+ */
+export interface ChannelAccess {
+  /** Undefined when the bot can post here; else what is wrong and how to fix it, in the platform's words. */
+  check(): Promise<{ problem: string; fix: string } | undefined>;
+}
+
 /** One option of a command mode, in the order the text grammar reads them. */
 export interface ModeOption {
   name: string;
@@ -70,6 +79,8 @@ export interface CommandContext {
   commandName: string;
   /** Who may manage this channel; absent where nobody is asked (the console's local user may). */
   channelManagers?: ChannelManagers;
+  /** Whether the bot can post in this channel; absent where nothing is asked (the console). */
+  channelAccess?: ChannelAccess;
   /** Channel subscriptions, personal reminders and team settings. */
   schedule: ScheduleContext;
   /** Profiles, leaderboards, streaks and personal data. */

@@ -11,7 +11,7 @@ import { questionFor } from "../quiz/questions.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import { StoreError } from "../store/store.ts";
-import type { ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
+import type { ChannelAccess, ChannelManagers, Command, ScheduleContext, Who } from "./command.ts";
 import { commands as allCommands, commandWords } from "./commands/index.ts";
 import { UserError } from "./errors.ts";
 import { homeReply } from "./home.ts";
@@ -47,6 +47,8 @@ export interface Request {
   who: Who;
   /** Who may manage the channel the command came from; absent means the person may (the console). */
   channelManagers?: ChannelManagers;
+  /** Whether the bot can post in that channel; absent means nothing is checked (the console). */
+  channelAccess?: ChannelAccess;
   /** Ties this command's log lines together (a platform's own id, when it has one); generated when absent. */
   requestId?: string;
 }
@@ -193,6 +195,7 @@ export class Core {
         arg,
         commandName: command.name,
         ...(request.channelManagers ? { channelManagers: request.channelManagers } : {}),
+        ...(request.channelAccess ? { channelAccess: request.channelAccess } : {}),
       });
       return { reply, command: name, outcome: reply.outcome };
     } catch (error) {
@@ -249,6 +252,19 @@ export class Core {
 
   get defaultRoadmap(): Roadmap {
     return this.roadmaps[0] as Roadmap;
+  }
+
+  /**
+   * A team removed the bot (Slack's app_uninstalled, its bot token revoked): its daily topics,
+   * quizzes and reminders stop at once, paused with the reason `daily status` shows.
+   */
+  async teamRemoved(platform: string, teamId: string): Promise<number> {
+    return this.deps.schedule.subscriptions.pauseTeam(
+      platform,
+      teamId,
+      "roadmap-bot was removed from this workspace: install it again, then turn this back on",
+      this.clock(),
+    );
   }
 
   /**

@@ -5,6 +5,8 @@ import type { Registry } from "prom-client";
 export interface HttpServerOptions {
   /** Slack's HTTP-mode endpoint; absent when Slack is off or in Socket Mode. */
   slackEvents?: RequestListener;
+  /** GET /slack/install and /slack/oauth_redirect: installing to many workspaces; absent for one workspace. */
+  slackInstall?: RequestListener;
   /** Whether the bot can serve: the store answers and every platform is connected. */
   ready: () => Promise<boolean>;
   /** False when a platform has failed for good and only a restart helps. */
@@ -32,6 +34,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/slack/events" && options.slackEvents) {
       options.slackEvents(req, res);
+      return;
+    }
+    if (
+      req.method === "GET" &&
+      (path === "/slack/install" || path === "/slack/oauth_redirect") &&
+      options.slackInstall
+    ) {
+      options.slackInstall(req, res);
       return;
     }
     if (req.method === "GET" && path === "/healthz") {

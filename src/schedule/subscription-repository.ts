@@ -84,6 +84,22 @@ export class SubscriptionRepository {
     return paused !== undefined;
   }
 
+  /**
+   * Pauses every subscription of one team (the bot was removed from it), channels and people's
+   * reminders alike, in one change of the index; returns how many were paused now.
+   */
+  async pauseTeam(platform: string, teamId: string, reason: string, at: Date): Promise<number> {
+    let paused = 0;
+    await this.change((entries) => {
+      for (const [id, subscription] of entries) {
+        if (subscription.platform !== platform || subscription.teamId !== teamId || subscription.paused) continue;
+        entries.set(id, { ...subscription, paused: { at: at.toISOString(), reason } });
+        paused++;
+      }
+    });
+    return paused;
+  }
+
   /** Changes one subscription in the index, under its lock; undefined when it is gone. */
   async update(id: string, edit: (subscription: Subscription) => Subscription): Promise<Subscription | undefined> {
     let updated: Subscription | undefined;

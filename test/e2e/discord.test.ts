@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.ts";
 import { commands } from "../../src/core/commands/index.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { type RunningBot, startBot } from "../../src/main.ts";
-import { roadmapCommandData } from "../../src/platforms/discord/command-data.ts";
+import { discordCommandData } from "../../src/platforms/discord/command-data.ts";
 import { registerCommands, registerIfChanged } from "../../src/platforms/discord/register.ts";
 import { openMemoryStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -253,16 +253,20 @@ describe("Discord button clicks with a slow store", () => {
 });
 
 describe("Discord command registration", () => {
-  const data = roadmapCommandData(commands, 26);
+  const data = discordCommandData(commands, 26);
 
-  it("GIVEN register-discord for a guild THEN one PUT with valid /roadmap data reaches that guild", async () => {
+  it("GIVEN register-discord for a guild THEN one PUT with /roadmap and /roadmap-setup reaches that guild, every command in one of them", async () => {
     const config = loadConfig(discordEnv()).discord;
     if (!config) throw new Error("discord config missing");
     await registerCommands(config, data, GUILD_ID);
     const last = fake.registrations.at(-1);
     expect(last?.guildId).toBe(GUILD_ID);
-    expect(fake.registered()?.[0]).toMatchObject({ name: "roadmap", type: 1 });
-    expect(fake.registered()?.[0]?.options).toHaveLength(commands.length);
+    expect(fake.registered()?.map((command) => [command.name, command.type])).toEqual([
+      ["roadmap", 1],
+      ["roadmap-setup", 1],
+    ]);
+    const names = fake.registered()?.flatMap((command) => command.options?.map((option) => option.name) ?? []);
+    expect(names?.sort()).toEqual(commands.map((command) => command.name).sort());
   });
 
   it("GIVEN registration at start twice with the same data THEN Discord is called once", async () => {
@@ -380,7 +384,9 @@ describe("Discord connection life", () => {
       child.once("exit", (exitCode) => resolve({ stdout: out, code: exitCode }));
     });
     expect(code).toBe(0);
-    expect(stdout).toContain(`Registered /roadmap (guild ${GUILD_ID}).`);
+    expect(stdout).toContain(
+      `Registered /roadmap (guild ${GUILD_ID}).\nRegistered /roadmap-setup (guild ${GUILD_ID}).`,
+    );
     expect(stdout).toContain(
       `https://discord.com/oauth2/authorize?client_id=${APP_ID}&scope=bot+applications.commands&permissions=`,
     );

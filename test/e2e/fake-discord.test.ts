@@ -27,6 +27,8 @@ import {
   discordErrors,
   FakeDiscord,
   GUILD_ID,
+  OTHER_GUILD_ID,
+  USER_INSTALL_APP_PERMISSIONS,
 } from "./fake-discord.ts";
 
 const running: { fake: FakeDiscord; client: Client }[] = [];
@@ -323,6 +325,44 @@ describe("fake Discord with a bare discord.js client", () => {
     const handled = nextInteraction(client, async (interaction) => interaction.memberPermissions?.toArray());
     await fake.interaction(chatInput({ permissions: "16" }));
     expect(await handled).toEqual(["ManageChannels"]);
+  });
+
+  it("builds user-install payloads: only the person's install authorizes them, with an app's limited permissions", async () => {
+    const { fake, client } = await connect();
+    const seen = (interaction: Interaction) =>
+      Promise.resolve({
+        context: interaction.context,
+        guildInstall: interaction.authorizingIntegrationOwners.guildId,
+        userInstall: interaction.authorizingIntegrationOwners.userId,
+        app: interaction.appPermissions.bitfield.toString(),
+        guild: interaction.guildId,
+      });
+    let handled = nextInteraction(client, seen);
+    await fake.interaction(chatInput({ install: "user", guildId: OTHER_GUILD_ID }));
+    expect(await handled).toEqual({
+      context: 0,
+      guildInstall: null,
+      userInstall: ALICE.id,
+      app: USER_INSTALL_APP_PERMISSIONS,
+      guild: OTHER_GUILD_ID,
+    });
+    handled = nextInteraction(client, seen);
+    await fake.interaction(chatInput({ install: "user", dm: true }));
+    expect(await handled).toMatchObject({ context: 2, guildInstall: null, userInstall: ALICE.id, guild: null });
+    handled = nextInteraction(client, seen);
+    await fake.interaction(chatInput({ install: "both", appPermissions: "2048" }));
+    expect(await handled).toMatchObject({ context: 0, guildInstall: GUILD_ID, userInstall: ALICE.id, app: "2048" });
+  });
+
+  it("answers the bot's own membership in the servers it joined, and 403 Missing Access elsewhere", async () => {
+    const { client } = await connect();
+    await expect(client.rest.get(Routes.guildMember(GUILD_ID, BOT_ID))).resolves.toMatchObject({
+      user: { id: BOT_ID },
+    });
+    await expect(client.rest.get(Routes.guildMember(OTHER_GUILD_ID, BOT_ID))).rejects.toMatchObject({
+      status: 403,
+      code: 50001,
+    });
   });
 
   it("closes a client still connected at stop() with 4004, so it gives up instead of reconnecting", async () => {

@@ -31,6 +31,8 @@ export const APP_ID = "1290000000000000001";
 /** A bot user's id is its application's id. */
 export const BOT_ID = APP_ID;
 export const GUILD_ID = "1290000000000000100";
+/** A server the bot never joined, where people may use the app they installed for themselves. */
+export const OTHER_GUILD_ID = "1290000000000000101";
 export const CHANNEL_ID = "1290000000000000200";
 export const DM_CHANNEL_ID = "1290000000000000300";
 export const ALICE: APIUser = user({ id: "1290000000000000401", username: "alice", global_name: "Alice" });
@@ -39,6 +41,11 @@ export const BOB: APIUser = user({ id: "1290000000000000402", username: "bob", g
 /** Permission bitfields as Discord sends them: a member's, and what the app may do in the channel. */
 const MEMBER_PERMISSIONS = "2248473465835073";
 const APP_PERMISSIONS = "2251799813685247";
+/**
+ * What Discord gives a user-installed app where its bot is not (a DM between people, a server that did not
+ * install it): Attach Files, Embed Links and Mention Everyone, for its answers; never Send Messages.
+ */
+export const USER_INSTALL_APP_PERMISSIONS = String((1n << 15n) | (1n << 14n) | (1n << 17n));
 const DISCORD_EPOCH = 1_420_070_400_000n;
 let increment = 0n;
 
@@ -126,6 +133,11 @@ export interface FakeDiscordOptions {
   shards?: number;
   /** `session_start_limit.max_concurrency` of `GET /gateway/bot` (default 1). */
   maxConcurrency?: number;
+  /**
+   * Servers the bot user is a member of, for `GET /guilds/:id/members/:bot` (elsewhere 403 Missing Access):
+   * default GUILD_ID and every guild in `guilds`.
+   */
+  joinedGuilds?: string[];
   /**
    * false: keep no request, gateway payload or dispatched interaction (`requests` and `received` stay
    * empty), so a load generator's memory does not grow with its load. Callbacks and webhook messages
@@ -224,6 +236,7 @@ export class FakeDiscord {
   port = 0;
 
   private readonly guilds: FakeGuildInput[];
+  private readonly joinedGuilds: ReadonlySet<string>;
   private readonly recommendedShards: number;
   private readonly maxConcurrency: number;
   private readonly record: boolean;
@@ -250,6 +263,7 @@ export class FakeDiscord {
     this.appId = options.appId ?? APP_ID;
     this.botUser = { ...user({ id: this.appId, username: options.botName ?? "roadmap-bot" }), bot: true };
     this.guilds = options.guilds ?? [];
+    this.joinedGuilds = new Set(options.joinedGuilds ?? [GUILD_ID, ...this.guilds.map((guild) => guild.id)]);
     this.recommendedShards = options.shards ?? 1;
     this.maxConcurrency = options.maxConcurrency ?? 1;
     this.record = options.record ?? true;
@@ -729,6 +743,12 @@ export class FakeDiscord {
       return { status: 204 };
     }),
 
+    route("GET /guilds/:guild/members/:user", (p) => {
+      if (!this.joinedGuilds.has(p.guild)) return { status: 403, body: { message: "Missing Access", code: 50001 } };
+      return p.user === this.botUser.id
+        ? ok(guildMember(this.botUser))
+        : { status: 404, body: { message: "Unknown Member", code: 10007 } };
+    }),
     route("GET /channels/:channel", (p) => {
       const channel = this.channels.get(p.channel);
       return channel ? ok(channel) : { status: 404, body: { message: "Unknown Channel", code: 10003 } };
@@ -1034,8 +1054,8 @@ export function user(fields: { id: string; username?: string; global_name?: stri
   };
 }
 
-function member(who: APIUser, permissions = MEMBER_PERMISSIONS): APIInteractionGuildMember {
-  return { ...guildMember(who), permissions };
+function member(who: APIUser, permissions = MEMBER_PERMISSIONS, nick: string | null = null): APIInteractionGuildMember {
+  return { ...guildMember(who), nick, permissions };
 }
 
 function guildMember(who: APIUser): APIGuildMember {
@@ -1081,8 +1101,20 @@ export interface WhereOptions {
   guildId?: string;
   /** Defaults to CHANNEL_ID, or DM_CHANNEL_ID with `dm`. */
   channelId?: string;
-  /** A DM with the bot: `user` instead of `member`, channel type 1, context 1. */
+  /**
+   * A DM: `user` instead of `member`, channel type 1. With the bot (context 1, the guild install's key "0"), or
+   * with `install: "user"` between people, where the person's own install brought the command (context 2).
+   */
   dm?: boolean;
+  /**
+   * Which installs authorized the interaction (`authorizing_integration_owners`): the server's (default), the
+   * person's own ("user": the app installed to their account, where the bot itself is not), or both.
+   */
+  install?: "guild" | "user" | "both";
+  /** `app_permissions`: default every permission, or USER_INSTALL_APP_PERMISSIONS with `install: "user"`. */
+  appPermissions?: string;
+  /** The member's server nickname (`member.nick`); default none. Ignored with `dm`. */
+  nick?: string;
   /**
    * The member's permissions in the channel as Discord computes them (roles and the channel's overwrites), as the
    * bitfield string: `String(PermissionFlagsBits.ManageChannels | ...)`. Default: an ordinary member's, without
@@ -1115,21 +1147,29 @@ function envelope(where: WhereOptions) {
     application_id: where.appId ?? APP_ID,
     token: where.token ?? `fake-interaction-token-${id}`,
     version: 1 as const,
-    app_permissions: APP_PERMISSIONS,
+    app_permissions:
+      where.appPermissions ?? (where.install === "user" ? USER_INSTALL_APP_PERMISSIONS : APP_PERMISSIONS),
     locale,
     entitlements: [],
     attachment_size_limit: 10_485_760,
   };
+  const install = where.install ?? "guild";
+  /** The installs that authorized it; the server's key is the guild id, or "0" in the bot's DMs. */
+  const owners = (guildKey: string) => ({
+    ...(install === "user" ? {} : { [ApplicationIntegrationType.GuildInstall]: guildKey }),
+    ...(install === "guild" ? {} : { [ApplicationIntegrationType.UserInstall]: who.id }),
+  });
   if (where.dm) {
     const channelId = where.channelId ?? DM_CHANNEL_ID;
+    // Between people (a user install): the bot is not one of them.
+    const recipients = install === "user" ? [who, BOB] : [who];
     return {
       ...common,
       user: who,
       channel_id: channelId,
-      channel: { id: channelId, type: ChannelType.DM as const, flags: 0, last_message_id: null, recipients: [who] },
-      // A guild-installed app answering in its bot's DMs: the guild key is "0".
-      authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: "0" },
-      context: InteractionContextType.BotDM,
+      channel: { id: channelId, type: ChannelType.DM as const, flags: 0, last_message_id: null, recipients },
+      authorizing_integration_owners: owners("0"),
+      context: install === "user" ? InteractionContextType.PrivateChannel : InteractionContextType.BotDM,
     };
   }
   const guildId = where.guildId ?? GUILD_ID;
@@ -1139,10 +1179,10 @@ function envelope(where: WhereOptions) {
     guild: { id: guildId, locale, features: [] },
     guild_id: guildId,
     guild_locale: Locale.EnglishUS,
-    member: member(who, where.permissions),
+    member: member(who, where.permissions, where.nick),
     channel_id: channelId,
     channel: { id: channelId, type: ChannelType.GuildText as const, guild_id: guildId, name: "learning" },
-    authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guildId },
+    authorizing_integration_owners: owners(guildId),
     context: InteractionContextType.Guild,
   };
 }

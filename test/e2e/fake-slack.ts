@@ -14,6 +14,8 @@ export interface ApiCall {
   status: number;
   /** Slack's error code when the answer was `ok: false`. */
   error?: string;
+  /** The token the call was made with (the Authorization header, or a `token` field). */
+  token?: string;
 }
 
 /** A chat.postMessage that went through, as Slack would show it. */
@@ -49,6 +51,17 @@ type ScriptedOutcome =
   | { kind: "rate-limited"; retryAfter: number };
 
 /** Workspace roles users.info reports. */
+/** A workspace that installs the app through the OAuth flow. */
+export interface FakeWorkspace {
+  teamId: string;
+  enterpriseId?: string;
+  botToken: string;
+  /** With token rotation on: the bot token expires after this many seconds. */
+  expiresIn?: number;
+  installer?: string;
+  scopes?: string;
+}
+
 /** What users.info says of a person besides their id: workspace roles, profile names, time zone. */
 export interface SlackRoles {
   is_admin?: boolean;
@@ -120,9 +133,10 @@ export class FakeSlack {
       }
       const method = url.replace(/^\/api\//, "");
       const params = parseParams(body, req.headers["content-type"]);
-      const { status, payload, headers } = this.answer(method, params);
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? params.token;
+      const { status, payload, headers } = this.answer(method, params, token);
       const error = typeof payload.error === "string" ? payload.error : undefined;
-      this.apiCalls.push({ method, body, params, status, ...(error ? { error } : {}) });
+      this.apiCalls.push({ method, body, params, status, ...(error ? { error } : {}), ...(token ? { token } : {}) });
       res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(payload));
       this.notify();
     });
@@ -247,6 +261,7 @@ export class FakeSlack {
   private answer(
     method: string,
     params: Record<string, string>,
+    token?: string,
   ): { status: number; payload: Record<string, unknown>; headers?: Record<string, string> } {
     const failure = this.methodFailures.get(method);
     if (failure && failure.remaining > 0) {
@@ -258,6 +273,22 @@ export class FakeSlack {
     if (method === "files.getUploadURLExternal") return { status: 200, payload: this.uploadUrl(params) };
     if (method === "files.completeUploadExternal") return { status: 200, payload: this.completeUploads(params) };
     if (method === "users.info") return { status: 200, payload: this.userInfo(params.user ?? "") };
+    if (method === "oauth.v2.access") return { status: 200, payload: this.oauthAccess(params) };
+    if (method === "conversations.info") return { status: 200, payload: this.conversationInfo(params.channel ?? "") };
+    const workspace = token ? this.workspaceOf(token) : undefined;
+    if (method === "auth.test" && workspace)
+      return {
+        status: 200,
+        payload: {
+          ok: true,
+          url: `https://${workspace.teamId.toLowerCase()}.slack.com/`,
+          team_id: workspace.teamId,
+          user_id: `U0BOT${workspace.teamId}`,
+          bot_id: `B0BOT${workspace.teamId}`,
+          ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
+        },
+      };
+    if (token && this.revoked.has(token)) return { status: 200, payload: { ok: false, error: "token_revoked" } };
     return { status: 200, payload: this.simpleAnswer(method) };
   }
 
@@ -338,6 +369,88 @@ export class FakeSlack {
       this.pendingUploads.delete(file.id);
     }
     return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title ?? "" })) };
+  }
+
+  /** Workspaces that can install the app: the `code` Slack hands back, and what oauth.v2.access then says. */
+  private readonly grants = new Map<string, FakeWorkspace>();
+  /** Bot tokens handed out, by token; refresh tokens, by refresh token. */
+  private readonly tokens = new Map<string, FakeWorkspace>();
+  private readonly refreshTokens = new Map<string, FakeWorkspace>();
+  private readonly revoked = new Set<string>();
+  /** How many times each workspace's token was refreshed (grant_type=refresh_token). */
+  readonly refreshes = new Map<string, number>();
+
+  /**
+   * Lets a workspace install the app: when the install flow comes back with `code`, oauth.v2.access
+   * answers with this workspace and its bot token (rotating, expiring in `expiresIn` s, when set).
+   */
+  grant(code: string, workspace: FakeWorkspace): void {
+    this.grants.set(code, workspace);
+  }
+
+  /** Private channels and whether the bot was invited; every other channel reads as public. */
+  private readonly privateChannels = new Map<string, { member: boolean }>();
+
+  /** conversations.info says the channel is private, with the bot in it or not. */
+  privateChannel(channelId: string, member: boolean): void {
+    this.privateChannels.set(channelId, { member });
+  }
+
+  private conversationInfo(channelId: string): Record<string, unknown> {
+    const closed = this.privateChannels.get(channelId);
+    // Slack hides a private channel from a bot that is not in it.
+    if (closed && !closed.member) return { ok: false, error: "channel_not_found" };
+    return { ok: true, channel: { id: channelId, is_private: Boolean(closed), is_member: true } };
+  }
+
+  /** Slack stops accepting a bot token (the workspace uninstalled the app). */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+
+  private workspaceOf(token: string): FakeWorkspace | undefined {
+    return this.revoked.has(token) ? undefined : this.tokens.get(token);
+  }
+
+  private oauthAccess(params: Record<string, string>): Record<string, unknown> {
+    if (params.grant_type === "refresh_token") {
+      const workspace = this.refreshTokens.get(params.refresh_token ?? "");
+      if (!workspace) return { ok: false, error: "invalid_refresh_token" };
+      this.refreshTokens.delete(params.refresh_token ?? "");
+      const count = (this.refreshes.get(workspace.teamId) ?? 0) + 1;
+      this.refreshes.set(workspace.teamId, count);
+      const token = `${workspace.botToken}-r${count}`;
+      this.tokens.set(token, workspace);
+      this.refreshTokens.set(`refresh-${token}`, workspace);
+      return {
+        ok: true,
+        access_token: token,
+        refresh_token: `refresh-${token}`,
+        // A refreshed token lasts 12 hours, as Slack's do.
+        expires_in: 43_200,
+        token_type: "bot",
+      };
+    }
+    const workspace = this.grants.get(params.code ?? "");
+    if (!workspace) return { ok: false, error: "invalid_code" };
+    this.grants.delete(params.code ?? "");
+    this.tokens.set(workspace.botToken, workspace);
+    if (workspace.expiresIn) this.refreshTokens.set(`refresh-${workspace.botToken}`, workspace);
+    return {
+      ok: true,
+      app_id: "A0TEST",
+      authed_user: { id: workspace.installer ?? "U0INSTALLER" },
+      scope: workspace.scopes ?? "commands,chat:write",
+      token_type: "bot",
+      access_token: workspace.botToken,
+      bot_user_id: `U0BOT${workspace.teamId}`,
+      team: { id: workspace.teamId, name: `Team ${workspace.teamId}` },
+      enterprise: workspace.enterpriseId ? { id: workspace.enterpriseId, name: "Org" } : null,
+      is_enterprise_install: false,
+      ...(workspace.expiresIn
+        ? { refresh_token: `refresh-${workspace.botToken}`, expires_in: workspace.expiresIn }
+        : {}),
+    };
   }
 
   private userInfo(userId: string): Record<string, unknown> {
@@ -476,10 +589,12 @@ export const slashCommandBody = (fields: {
   channelName?: string;
   /** The legacy user name Slack sends with a command (default "alice"). */
   userName?: string;
+  /** The workspace it came from (default T0TEST). */
+  team?: string;
 }) =>
   new URLSearchParams({
     token: "legacy-token",
-    team_id: "T0TEST",
+    team_id: fields.team ?? "T0TEST",
     team_domain: "fake",
     channel_id: fields.channelId ?? "C0TEST",
     channel_name: fields.channelName ?? "learning",

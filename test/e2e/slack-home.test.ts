@@ -1,43 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/logger.ts";
-import { type RunningBot, startBot } from "../../src/main.ts";
-import { openMemoryStore } from "../../src/store/open-store.ts";
-import {
-  blockKitViolations,
-  clickBody,
-  FakeSlack,
-  labelOf,
-  messageText,
-  postSigned,
-  type SlackBlock,
-  slackHttpEnv,
-  slashCommandBody,
-} from "./fake-slack.ts";
+import { describe, expect, it } from "vitest";
+import { blockKitViolations, clickBody, labelOf, messageText, postSigned, type SlackBlock } from "./fake-slack.ts";
+import { signingSecret, slackBotForTests } from "./slack-bot-fixture.ts";
 
 /** Slack's App Home through the real Bolt against a fake Slack: the dashboard, kept fresh, and its buttons. */
 
-const secret = "test-signing-secret";
-const fake = new FakeSlack();
-let bot: RunningBot;
-let base = "";
-let responses = 0;
-
-beforeAll(async () => {
-  await fake.start();
-  bot = await startBot(loadConfig(slackHttpEnv(fake, secret)), {
-    store: openMemoryStore(silentLogger),
-    clock: () => new Date("2026-03-09T10:00:00Z"),
-    cron: false,
-    // Long enough that three commands sent at once fall inside one debounce.
-    refreshAfterMs: 300,
-  });
-  base = `http://127.0.0.1:${bot.port}/slack/events`;
-});
-afterAll(async () => {
-  await bot.stop();
-  await fake.stop();
-});
+// Long enough that three commands sent at once fall inside one debounce of the Home tab.
+const { fake, events, slash: send } = slackBotForTests({ refreshAfterMs: 300 });
 
 interface View {
   type: string;
@@ -55,23 +23,15 @@ async function openHome(user: string, tab = "home"): Promise<void> {
     team_id: "T0TEST",
     api_app_id: "A0TEST",
     type: "event_callback",
-    event_id: `Ev${++responses}`,
+    event_id: `Ev${user}${tab}${Math.random()}`,
     event_time: 1_773_050_400,
     event: { type: "app_home_opened", user, channel: `D${user.slice(1)}`, tab, event_ts: "1773050400.000100" },
   });
-  const answer = await postSigned(base, body, { secret, contentType: "application/json" });
+  const answer = await postSigned(events(), body, { secret: signingSecret, contentType: "application/json" });
   expect(answer.status).toBe(200);
 }
 
-async function slash(user: string, text: string) {
-  const answer = await postSigned(
-    base,
-    slashCommandBody({ text, user, userName: user.toLowerCase(), responseUrl: fake.responseUrl(`h${++responses}`) }),
-    { secret },
-  );
-  expect(answer.status).toBe(200);
-  return answer.json();
-}
+const slash = (user: string, text: string) => send(user, text);
 
 const publishedFor = (user: string) => callsOf("views.publish").filter((call) => call.params.user_id === user);
 
@@ -132,7 +92,7 @@ describe("Slack App Home", () => {
     if (!done) throw new Error("the dashboard has no Done button");
     const click = (view: { id: string; type: "home" | "modal" }) =>
       postSigned(
-        base,
+        events(),
         clickBody({
           team: "T0TEST",
           button: done,
@@ -142,7 +102,7 @@ describe("Slack App Home", () => {
           ephemeral: false,
           view,
         }),
-        { secret },
+        { secret: signingSecret },
       );
     const opened = callsOf("views.open").length;
     expect((await click({ id: "VHOME", type: "home" })).status).toBe(200);

@@ -1,39 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/logger.ts";
-import { type RunningBot, startBot } from "../../src/main.ts";
-import { openMemoryStore } from "../../src/store/open-store.ts";
-import { FakeSlack, messageText, postSigned, slackHttpEnv, slashCommandBody } from "./fake-slack.ts";
+import { describe, expect, it } from "vitest";
+import { messageText } from "./fake-slack.ts";
+import { slackBotForTests } from "./slack-bot-fixture.ts";
 
 /** Real names and time zones from users.info, through the real Bolt against a fake Slack. */
 
-const secret = "test-signing-secret";
-const fake = new FakeSlack();
-let bot: RunningBot;
-let responses = 0;
+const { fake, slash: send } = slackBotForTests();
 
-beforeAll(async () => {
-  await fake.start();
-  bot = await startBot(loadConfig(slackHttpEnv(fake, secret)), {
-    store: openMemoryStore(silentLogger),
-    clock: () => new Date("2026-03-09T10:00:00Z"),
-    cron: false,
-  });
-});
-afterAll(async () => {
-  await bot.stop();
-  await fake.stop();
-});
-
-async function slash(user: string, text: string, handle = user.toLowerCase()): Promise<string> {
-  const answer = await postSigned(
-    `http://127.0.0.1:${bot.port}/slack/events`,
-    slashCommandBody({ text, user, userName: handle, responseUrl: fake.responseUrl(`p${++responses}`) }),
-    { secret },
-  );
-  expect(answer.status).toBe(200);
-  return messageText(answer.json());
-}
+const slash = async (user: string, text: string, handle = user.toLowerCase()): Promise<string> =>
+  messageText(await send(user, text, { userName: handle }));
 
 const usersInfoFor = (user: string) => fake.callsTo("users.info").filter((call) => call.params.user === user);
 

@@ -3,7 +3,7 @@ import { revealChannelQuiz } from "../../quiz/channel-quizzes.ts";
 import { parseDailySettings } from "../../schedule/daily-args.ts";
 import { describeSchedule } from "../../schedule/describe.ts";
 import { channelSubscriptionId } from "../../schedule/subscription.ts";
-import { requireChannel, requireChannelManager, teamZone } from "../channel-permission.ts";
+import { requireChannel, requireChannelAccess, requireChannelManager, teamZone } from "../channel-permission.ts";
 import type { CommandContext } from "../command.ts";
 import { quote, UserError } from "../errors.ts";
 import { type Reply, reply } from "../reply.ts";
@@ -34,6 +34,8 @@ export async function dailyQuiz(context: CommandContext, words: string[]): Promi
 
 async function turnOn(context: CommandContext, id: string, channelId: string, words: string[]): Promise<Reply> {
   const { schedule } = context;
+  // Even when it is already on: a quiz the bot cannot post is worth hearing about now.
+  await requireChannelAccess(context);
   const before = await schedule.subscriptions.get(id);
   if (before?.quiz === "on") {
     return reply([{ type: "text", text: `This channel's quiz is already on: ${describeSchedule(before)}.` }]);

@@ -3,7 +3,7 @@ import { channelPostReply, planChannelPost } from "../../schedule/daily-posts.ts
 import { describeSchedule, localAndUtc, scheduleOf } from "../../schedule/describe.ts";
 import { nextSlot } from "../../schedule/slots.ts";
 import { channelSubscriptionId, type Subscription } from "../../schedule/subscription.ts";
-import { requireChannel, requireChannelManager, teamZone } from "../channel-permission.ts";
+import { requireChannel, requireChannelAccess, requireChannelManager, teamZone } from "../channel-permission.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { UserError } from "../errors.ts";
 import { runMode } from "../modes.ts";
@@ -27,6 +27,7 @@ async function turnOn(context: CommandContext, words: string[]): Promise<Reply> 
   const settings = parseDailySettings(words, await teamZone(context));
   if (!settings.ok) throw settings.error;
   await requireChannelManager(context, "change this channel's daily topic");
+  await requireChannelAccess(context);
   const id = channelSubscriptionId(who.platform, who.teamId, channelId);
   const before = await schedule.subscriptions.get(id);
   const { track } = settings.value;

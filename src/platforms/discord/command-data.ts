@@ -87,7 +87,7 @@ function modeGroup(command: Command, modes: readonly CommandMode[]) {
   };
 }
 
-/** The mode a `/roadmap <group> <subcommand>` names, found by the Discord names built above. */
+/** The mode a `/roadmap[-setup] <group> <subcommand>` names, found by the Discord names built above. */
 export function findMode(
   commands: readonly Command[],
   group: string,
@@ -99,9 +99,39 @@ export function findMode(
 }
 
 /**
- * `/roadmap` with one subcommand per core command (a subcommand group for a command with modes),
- * built from the same metadata the core and help use, so names, options and descriptions have one
- * source. Usable in servers, in DMs with the bot and as a user-installed app.
+ * The slash commands: `/roadmap` for what a person does for themselves, usable wherever they are
+ * (also as a user-installed app in servers the bot never joined, and in DMs), and `/roadmap-setup`
+ * for what the bot does in a server's channels and for its team, offered only in servers that
+ * added the app. Discord sets where a command may run per top-level command, hence two.
+ */
+export const slashCommands = { personal: "roadmap", setup: "roadmap-setup" } as const;
+
+/** Commands that set up a server's channels and team (channel managers'), under `/roadmap-setup`. */
+const setupCommandNames: ReadonlySet<string> = new Set(["daily", "team"]);
+
+/** The slash command a core command is typed under on Discord: "/roadmap" or "/roadmap-setup". */
+export const slashCommandOf = (commandName: string): string =>
+  `/${setupCommandNames.has(commandName) ? slashCommands.setup : slashCommands.personal}`;
+
+/** One subcommand per core command (a subcommand group for a command with modes), at most 25. */
+function subcommands(commands: readonly Command[], stageCount: number) {
+  // Subcommands and groups together count against the 25 options of the command.
+  return commands.slice(0, discordCommandLimits.subcommands).map((command) =>
+    command.modes?.length
+      ? modeGroup(command, command.modes)
+      : {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: command.name,
+          description: truncate(command.summary, discordCommandLimits.description),
+          options: command.argument ? [option(command.argument, stageCount)] : [],
+        },
+  );
+}
+
+/**
+ * `/roadmap` with one subcommand per personal command, built from the same metadata the core and
+ * help use, so names, options and descriptions have one source. Usable in servers, in DMs with
+ * the bot and as a user-installed app.
  */
 export function roadmapCommandData(
   commands: readonly Command[],
@@ -109,22 +139,44 @@ export function roadmapCommandData(
 ): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return {
     type: ApplicationCommandType.ChatInput,
-    name: "roadmap",
+    name: slashCommands.personal,
     description: "Study the roadmap: stages, topics, your next topic and your progress",
     integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
-    // Subcommands and groups together count against the 25 options of the command.
-    options: commands.slice(0, discordCommandLimits.subcommands).map((command) =>
-      command.modes?.length
-        ? modeGroup(command, command.modes)
-        : {
-            type: ApplicationCommandOptionType.Subcommand,
-            name: command.name,
-            description: truncate(command.summary, discordCommandLimits.description),
-            options: command.argument ? [option(command.argument, stageCount)] : [],
-          },
+    options: subcommands(
+      commands.filter((command) => !setupCommandNames.has(command.name)),
+      stageCount,
     ),
   } as RESTPostAPIChatInputApplicationCommandsJSONBody;
+}
+
+/**
+ * `/roadmap-setup` with the channel and team commands (`daily`, `team`): only in servers that
+ * installed the app, since only there can the bot post. Undefined when no such command exists.
+ */
+export function setupCommandData(
+  commands: readonly Command[],
+  stageCount: number,
+): RESTPostAPIChatInputApplicationCommandsJSONBody | undefined {
+  const setup = commands.filter((command) => setupCommandNames.has(command.name));
+  if (setup.length === 0) return undefined;
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: slashCommands.setup,
+    description: "Set up this server: a daily topic and quiz in this channel, the team's time zone and settings",
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild],
+    options: subcommands(setup, stageCount),
+  } as RESTPostAPIChatInputApplicationCommandsJSONBody;
+}
+
+/** Everything registered with Discord, in one PUT: `/roadmap`, then `/roadmap-setup`. */
+export function discordCommandData(
+  commands: readonly Command[],
+  stageCount: number,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const setup = setupCommandData(commands, stageCount);
+  return [roadmapCommandData(commands, stageCount), ...(setup ? [setup] : [])];
 }
 
 /** A fingerprint of the command data: registration runs again only when it changes. */

@@ -12,7 +12,7 @@ import {
 } from "discord.js";
 import type { Logger as PinoLogger } from "pino";
 import type { DiscordConfig } from "../../config.ts";
-import type { ChannelManagers } from "../../core/command.ts";
+import type { ChannelAccess, ChannelManagers } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
@@ -21,7 +21,9 @@ import { MessageRefresher } from "../message-refresher.ts";
 import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { CallbackPost } from "./callback-post.ts";
-import { findMode, modeOptionName, roadmapCommandData, stageOptionName } from "./command-data.ts";
+import { botIsAbsent, discordChannelAccess } from "./channel-access.ts";
+import { discordCommandData, findMode, modeOptionName, slashCommands, stageOptionName } from "./command-data.ts";
+import { commandHints, type HintSpelling } from "./command-hints.ts";
 import { DiscordDelivery, editBody } from "./discord-delivery.ts";
 import { InteractionResponder } from "./interaction-response.ts";
 import { customIdPrefix, type DiscordMessage, toDiscordMessage, withPictures } from "./messages.ts";
@@ -71,10 +73,17 @@ export function channelManagersOf(interaction: ChatInputCommandInteraction | But
   };
 }
 
+/** An answer for the person alone: ephemeral, and without the Share button that would show it to the channel. */
+const forThePersonAlone = ({ share: _share, ...reply }: Reply): Reply => ({ ...reply, private: true });
+
+/** Our slash commands; `daily` and `team` may also arrive under `/roadmap`, as older registrations put them. */
+const ourCommands: ReadonlySet<string> = new Set(Object.values(slashCommands));
+
 /**
- * Discord through discord.js: `/roadmap <subcommand>` with typed options and autocomplete, and
- * the reply buttons. One gateway connection with no intents: interactions need none, and nothing
- * here reads the guild cache (user-installed apps get interactions from guilds the bot never joined).
+ * Discord through discord.js: `/roadmap <subcommand>` and `/roadmap-setup <subcommand>` with typed
+ * options and autocomplete, and the reply buttons. One gateway connection with no intents:
+ * interactions need none, and nothing here reads the guild cache (user-installed apps get
+ * interactions from guilds the bot never joined).
  */
 export class DiscordAdapter {
   readonly client: Client;
@@ -84,10 +93,12 @@ export class DiscordAdapter {
   private readonly respond: InteractionResponder;
   private gaveUp = false;
   private readonly refresher: MessageRefresher;
+  private readonly hints: HintSpelling;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.deferAfterMs = options.deferAfterMs ?? 2_000;
     this.refresher = new MessageRefresher(options.logger, options.refreshAfterMs);
+    this.hints = commandHints(options.core.commands.map((command) => command.name));
     this.client = new Client({
       // Interactions arrive whatever the intents. The Guilds intent would only fill caches the bot
       // never reads (every guild, its channels, roles, emojis, and each member who runs a command)
@@ -102,6 +113,7 @@ export class DiscordAdapter {
     });
     this.channelDelivery = new DiscordDelivery(this.client.rest, options.logger, {
       ...(options.pictures ? { pictures: options.pictures } : {}),
+      hints: this.hints,
     });
     this.callbacks = new CallbackPost(options.config.apiUrl);
     this.respond = new InteractionResponder(this.client.rest, this.callbacks);
@@ -128,7 +140,7 @@ export class DiscordAdapter {
     if (config.registerOnStart) {
       await registerIfChanged(
         config,
-        roadmapCommandData(core.commands, core.defaultRoadmap.stages.length),
+        discordCommandData(core.commands, core.defaultRoadmap.stages.length),
         store,
         logger,
       );
@@ -162,7 +174,7 @@ export class DiscordAdapter {
 
   private async handle(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return this.autocomplete(interaction);
-    if (interaction.isChatInputCommand() && interaction.commandName === "roadmap") return this.command(interaction);
+    if (interaction.isChatInputCommand() && ourCommands.has(interaction.commandName)) return this.command(interaction);
     if (interaction.isButton()) return this.click(interaction);
   }
 
@@ -191,12 +203,23 @@ export class DiscordAdapter {
       text: this.commandText(interaction),
       who: whoFromInteraction(interaction),
       channelManagers: channelManagersOf(interaction),
+      channelAccess: this.channelAccessOf(interaction),
     });
-    await this.answer(interaction, answer, false);
+    await this.answer(interaction, botIsAbsent(interaction) ? answer.then(forThePersonAlone) : answer, false);
+  }
+
+  /** Whether the bot can post in the interaction's channel, asked only by commands that turn posts on. */
+  private channelAccessOf(interaction: ChatInputCommandInteraction | ButtonInteraction): ChannelAccess {
+    return discordChannelAccess(interaction, {
+      rest: this.client.rest,
+      botName: this.client.user?.username ?? "roadmap-bot",
+      logger: this.options.logger,
+    });
   }
 
   private async click(interaction: ButtonInteraction): Promise<void> {
     const { customId } = interaction;
+    const absent = botIsAbsent(interaction);
     const share = customId.startsWith(customIdPrefix.share);
     const command = share
       ? customId.slice(customIdPrefix.share.length)
@@ -214,19 +237,32 @@ export class DiscordAdapter {
       return;
     }
     const answer = this.options.core
-      .handle({ text: command, who: whoFromInteraction(interaction), channelManagers: channelManagersOf(interaction) })
-      .then((reply): Reply => (share && reply.outcome === "ok" ? sharedVersion(reply) : reply));
-    await this.answer(interaction, answer, share);
+      .handle({
+        text: command,
+        who: whoFromInteraction(interaction),
+        channelManagers: channelManagersOf(interaction),
+        channelAccess: this.channelAccessOf(interaction),
+      })
+      .then((reply): Reply => {
+        // Where the bot is not, nothing is shown to the channel, not even a Share from an old message.
+        if (absent) return forThePersonAlone(reply);
+        return share && reply.outcome === "ok" ? sharedVersion(reply) : reply;
+      });
+    await this.answer(interaction, answer, share && !absent);
     this.refreshLater(command, interaction);
   }
 
   /** Edits the message the button sits on, a little later, when the click changed what it shows. */
   private refreshLater(command: string, interaction: ButtonInteraction): void {
     const { channelId, message } = interaction;
-    if (!channelId || message.flags.has(MessageFlags.Ephemeral)) return;
+    if (!channelId || message.flags.has(MessageFlags.Ephemeral) || botIsAbsent(interaction)) return;
     this.refresher.schedule(`${channelId}/${message.id}`, async () => {
       const fresh = await this.options.core.refreshedMessage(command);
-      if (fresh) await this.client.rest.patch(Routes.channelMessage(channelId, message.id), { body: editBody(fresh) });
+      if (fresh) {
+        await this.client.rest.patch(Routes.channelMessage(channelId, message.id), {
+          body: editBody(this.hints(fresh)),
+        });
+      }
     });
   }
 
@@ -239,7 +275,7 @@ export class DiscordAdapter {
     answer: Promise<Reply>,
     visible: boolean,
   ): Promise<void> {
-    const message = answer.then((reply) => this.message(reply));
+    const message = answer.then((reply) => this.message(this.hints(reply)));
     const quick = await within(message, this.deferAfterMs);
     if (quick) return this.respond.reply(interaction, quick);
     await this.respond.defer(interaction, visible);

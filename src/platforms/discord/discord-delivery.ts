@@ -24,6 +24,7 @@ import {
   type PersonTarget,
 } from "../../schedule/delivery.ts";
 import { type DrawnPicture, drawReplyPictures, type PictureSource } from "../reply-picture.ts";
+import type { HintSpelling } from "./command-hints.ts";
 import { toDiscordMessage, wireMessage, withPictures } from "./messages.ts";
 
 /** Discord's nonce is at most 25 characters. */
@@ -146,6 +147,8 @@ export interface DiscordDeliveryOptions {
   dmCacheSize?: number;
   /** Draws posts' pictures (the weekly recap's); without it posts are text only. */
   pictures?: PictureSource;
+  /** Spells the commands a post names as they are typed on Discord (`/roadmap remind off`). */
+  hints?: HintSpelling;
 }
 
 /**
@@ -194,7 +197,8 @@ export class DiscordDelivery implements Delivery {
 
   private async send(channelId: string, post: OutgoingPost): Promise<APIMessage> {
     const pictures = await drawReplyPictures(post.reply, this.options.pictures, this.logger);
-    const { body, files } = postBody(post.reply, postNonce(channelId, post.key), pictures);
+    const reply = this.options.hints ? this.options.hints(post.reply) : post.reply;
+    const { body, files } = postBody(reply, postNonce(channelId, post.key), pictures);
     const message = (await this.rest.post(Routes.channelMessages(channelId), {
       body,
       ...(files ? { files } : {}),

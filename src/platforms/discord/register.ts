@@ -13,17 +13,20 @@ export interface Registration {
 
 const scopeOf = (guildId: string | undefined) => (guildId ? `guild ${guildId}` : "global");
 
-/** PUTs the command data: to one guild (instant) when a guild id is given, else globally. */
+/**
+ * PUTs every command at once (commands left out are deleted): to one guild (instant) when a guild
+ * id is given, else globally.
+ */
 export async function registerCommands(
   config: DiscordConfig,
-  data: unknown,
+  data: readonly unknown[],
   guildId = config.guildId,
 ): Promise<Registration> {
   const rest = new REST({ api: config.apiUrl }).setToken(config.token);
   const route = guildId
     ? Routes.applicationGuildCommands(config.applicationId, guildId)
     : Routes.applicationCommands(config.applicationId);
-  await rest.put(route, { body: [data] });
+  await rest.put(route, { body: data });
   return { scope: scopeOf(guildId), changed: true };
 }
 
@@ -33,7 +36,7 @@ export async function registerCommands(
  */
 export async function registerIfChanged(
   config: DiscordConfig,
-  data: unknown,
+  data: readonly unknown[],
   store: Store,
   logger: Logger,
 ): Promise<Registration> {

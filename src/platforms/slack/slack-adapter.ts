@@ -6,12 +6,14 @@ import type { Who } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
 import { type Reply, sharedVersion } from "../../core/reply.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
+import type { Store } from "../../store/store.ts";
 import { MessageRefresher } from "../message-refresher.ts";
 import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { within } from "../within.ts";
 import { AppHome, type ViewsClient } from "./app-home.ts";
 import { actionIds, anyButton, type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
+import { slackChannelAccess } from "./channel-access.ts";
 import { slackChannelManagers, type UsersInfoClient } from "./channel-managers.ts";
 import { type FileUploadClient, sendFileToDm } from "./dm-file.ts";
 import { fileFailureText, withFileNotice } from "./file-notice.ts";
@@ -19,6 +21,7 @@ import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { withPictureButton, withPictureLinks } from "./picture-blocks.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
+import { SlackOAuth } from "./slack-oauth.ts";
 import { SlackPeople } from "./slack-people.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
 
@@ -41,6 +44,10 @@ export interface SlackAdapterOptions {
   clock?: () => Date;
   /** How long after a change a person's Home tab is published again (default 2 s). */
   homeDebounceMs?: number;
+  /** Where installations to many workspaces are kept: the bot's own store. */
+  store?: Store;
+  /** PUBLIC_URL: the install flow sends people back to PUBLIC_URL/slack/oauth_redirect. */
+  publicUrl?: string;
 }
 
 /** Web API retries: a few quick ones, not Bolt's default of about 30 minutes. */
@@ -90,6 +97,8 @@ export class SlackAdapter {
   private scheduled: SlackDelivery | undefined;
   private readonly home: AppHome;
   private readonly people: SlackPeople;
+  /** Installs to many workspaces (SLACK_CLIENT_ID…): the install flow and each workspace's tokens. */
+  private readonly oauth: SlackOAuth | undefined;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const { config, logger } = options;
@@ -105,6 +114,18 @@ export class SlackAdapter {
     });
     const clientOptions = { slackApiUrl: config.apiUrl, retryConfig };
     const slackLogger = boltLogger(logger);
+    if (config.mode === "oauth") {
+      if (!options.store)
+        throw new Error("Installing to many Slack workspaces needs the bot's store for the installations");
+      this.oauth = new SlackOAuth({
+        config,
+        store: options.store,
+        logger,
+        slackLogger,
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      });
+    }
+    const oauth = this.oauth;
     this.receiver =
       config.mode === "socket"
         ? new SocketModeReceiver({
@@ -114,7 +135,10 @@ export class SlackAdapter {
           })
         : new SlackHttpReceiver({ signingSecret: config.signingSecret, logger: slackLogger });
     this.app = new App({
-      token: config.botToken,
+      // One workspace: its token. Many: each request's workspace's token, from its installation.
+      ...(oauth
+        ? { authorize: (source) => oauth.tokens.authorize(source) }
+        : { token: config.mode === "oauth" ? "" : config.botToken }),
       receiver: this.receiver,
       logger: slackLogger,
       clientOptions,
@@ -133,13 +157,22 @@ export class SlackAdapter {
     return this.receiver instanceof SlackHttpReceiver ? this.receiver.requestListener : undefined;
   }
 
+  /** Node listener for GET /slack/install and /slack/oauth_redirect (installs to many workspaces only). */
+  get installListener(): RequestListener | undefined {
+    return this.oauth?.requestListener;
+  }
+
   /**
    * Scheduled posts (daily topics, reminders) for this workspace. Its own Web API client: a rate
    * limit on one channel must not pause the client that answers commands and clicks.
    */
   get delivery(): SlackDelivery {
+    const { config } = this.options;
+    const oauth = this.oauth;
     this.scheduled ??= new SlackDelivery({
-      botToken: this.options.config.botToken,
+      ...(oauth
+        ? { tokenFor: async (teamId) => (await oauth.tokens.botTokenFor({ teamId })).botToken }
+        : { botToken: config.mode === "oauth" ? "" : config.botToken }),
       apiUrl: this.options.config.apiUrl,
       logger: this.options.logger,
       ...(this.options.pictures ? { pictures: this.options.pictures } : {}),
@@ -292,6 +325,27 @@ export class SlackAdapter {
     if (clicked && changesDashboard.test(clicked.command)) this.home.changed(client, clicked.who);
   }
 
+  /**
+   * A workspace removed the app (app_uninstalled), or revoked its bot token (tokens_revoked):
+   * either, in either order and however often, deletes the installation and pauses the
+   * workspace's daily topics and reminders at once. Bolt hands these two events over without
+   * authorizing them, since their workspace has no usable token any more.
+   */
+  private registerUninstall(oauth: SlackOAuth): void {
+    const removed = async (context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }) => {
+      await oauth.remove(context);
+      const paused = context.teamId ? await this.options.core.teamRemoved("slack", context.teamId) : 0;
+      this.options.logger.info(
+        { teamId: context.teamId, enterpriseId: context.enterpriseId, paused },
+        "slack workspace removed the app: its installation is deleted and its schedules paused",
+      );
+    };
+    this.app.event("app_uninstalled", ({ context }) => removed(context));
+    this.app.event("tokens_revoked", async ({ event, context }) => {
+      if ((event.tokens.bot ?? []).length > 0) await removed(context);
+    });
+  }
+
   private registerHandlers(): void {
     const { core, logger } = this.options;
 
@@ -300,7 +354,12 @@ export class SlackAdapter {
       const who = await this.people.enrich(client, whoFromCommand(command), command.user_name);
       const channelManagers = slackChannelManagers(client, who, this.people);
       const text = unescapeMrkdwn(command.text);
-      const answer = core.handle({ text, who, channelManagers });
+      // Asked only by `daily on`: whether the bot was invited to this channel, if it is private.
+      const channelAccess =
+        who.channelId && !who.inDirectMessage
+          ? slackChannelAccess(client, who.channelId, "roadmap-bot", logger)
+          : undefined;
+      const answer = core.handle({ text, who, channelManagers, ...(channelAccess ? { channelAccess } : {}) });
       if (changesDashboard.test(text.trim())) void answer.then(() => this.home.changed(client, who));
       const quick = await within(answer, this.deferAfterMs);
       if (quick && !quick.file) {
@@ -340,6 +399,8 @@ export class SlackAdapter {
       const audience = "action_id" in action && action.action_id === actionIds.share ? "channel" : "private";
       await respond(await this.click(action, body, audience, client));
     });
+
+    if (this.oauth) this.registerUninstall(this.oauth);
 
     this.app.error(async (error) => {
       logger.error({ err: error }, "slack handler failed");

@@ -26,7 +26,13 @@ const realClock: DeliveryClock = {
 };
 
 export interface SlackDeliveryOptions {
-  botToken: string;
+  /** One workspace's token; installs to many workspaces give `tokenFor` instead. */
+  botToken?: string;
+  /**
+   * Each workspace's own bot token (installs to many workspaces): asked for every post, so a
+   * refreshed token is used at once. Rejects when the workspace has no installation.
+   */
+  tokenFor?: (teamId: string | undefined) => Promise<string>;
   /** SLACK_API_URL, ending in a slash. */
   apiUrl: string;
   logger: PinoLogger;
@@ -73,6 +79,7 @@ export class SlackDelivery implements Delivery {
   private readonly intervalMs: number;
   private readonly botName: string;
   private readonly pictures: Pick<SlackDeliveryOptions, "pictures" | "pictureLinks">;
+  private readonly tokenFor: SlackDeliveryOptions["tokenFor"];
   /** Channel (or user) id -> the earliest time the next message to it may go. Pruned as it grows. */
   private readonly nextSlot = new Map<string, number>();
   private pruneAt = minPruneSize;
@@ -84,6 +91,7 @@ export class SlackDelivery implements Delivery {
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 120_000;
     this.intervalMs = options.channelIntervalMs ?? 1_000;
     this.botName = options.botName ?? "roadmap-bot";
+    this.tokenFor = options.tokenFor;
     this.pictures = {
       ...(options.pictures ? { pictures: options.pictures } : {}),
       ...(options.pictureLinks ? { pictureLinks: options.pictureLinks } : {}),
@@ -99,20 +107,36 @@ export class SlackDelivery implements Delivery {
 
   postToChannel(target: ChannelTarget, post: OutgoingPost): Promise<string> {
     // post.thread is not used: a Slack thread is made of replies, it has no name of its own.
-    return this.send(target.channelId, post.reply, "channel");
+    return this.send(target.teamId, target.channelId, post.reply, "channel");
   }
 
   /** Slack opens the app's own DM (its App Home Messages tab) when the channel is a user id. */
   sendDirect(target: PersonTarget, post: OutgoingPost): Promise<string> {
-    return this.send(target.userId, post.reply, "person");
+    return this.send(target.teamId, target.userId, post.reply, "person");
   }
 
-  private async send(channel: string, reply: Reply, audience: Audience): Promise<string> {
+  private async send(teamId: string | undefined, channel: string, reply: Reply, audience: Audience): Promise<string> {
+    const token = await this.tokenOf(teamId);
     // A scheduled post is for everyone who can see it: no ephemeral type, no "Share in channel".
     const message = this.withPictureLinks(toSlackMessage({ ...reply, private: false }), reply);
-    const ts = await this.postMessage(channel, message, audience);
-    if (audience === "channel" && !this.pictures.pictureLinks) await this.uploadPictures(channel, ts, reply);
+    const ts = await this.postMessage(channel, message, audience, token);
+    if (audience === "channel" && !this.pictures.pictureLinks) await this.uploadPictures(channel, ts, reply, token);
     return ts;
+  }
+
+  /** The workspace's own token when the app is installed to many; undefined means the client's one token. */
+  private async tokenOf(teamId: string | undefined): Promise<{ token: string } | undefined> {
+    if (!this.tokenFor) return undefined;
+    try {
+      return { token: await this.tokenFor(teamId) };
+    } catch (error) {
+      this.logger.warn({ err: error, teamId }, "no Slack token for this workspace");
+      throw new DeliveryError(
+        "roadmap-bot is not installed in this Slack workspace any more (or its token could not be renewed): install it again through /slack/install",
+        "not_installed",
+        true,
+      );
+    }
   }
 
   private withPictureLinks(message: SlackMessage, reply: Reply): SlackMessage {
@@ -126,12 +150,13 @@ export class SlackDelivery implements Delivery {
    * its thread, where everyone who sees the post can open them. The post is out either way, so a
    * failed upload is logged, not a failed post.
    */
-  private async uploadPictures(channel: string, ts: string, reply: Reply): Promise<void> {
+  private async uploadPictures(channel: string, ts: string, reply: Reply, token?: { token: string }): Promise<void> {
     const drawn = await drawReplyPictures(reply, this.pictures.pictures, this.logger);
     if (drawn.length === 0 || ts === "") return;
     try {
       await this.waitForSlot(channel);
       await this.client.filesUploadV2({
+        ...token,
         channel_id: channel,
         thread_ts: ts,
         file_uploads: drawn.map((picture) => ({
@@ -149,11 +174,17 @@ export class SlackDelivery implements Delivery {
     }
   }
 
-  private async postMessage(channel: string, { text, blocks }: SlackMessage, audience: Audience): Promise<string> {
+  private async postMessage(
+    channel: string,
+    { text, blocks }: SlackMessage,
+    audience: Audience,
+    token?: { token: string },
+  ): Promise<string> {
     for (let rateLimited = 0; ; rateLimited++) {
       await this.waitForSlot(channel);
       try {
         const result = await this.client.chat.postMessage({
+          ...token,
           channel,
           text,
           blocks,
