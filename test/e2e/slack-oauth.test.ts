@@ -130,6 +130,17 @@ describe("Slack installed to many workspaces", () => {
     expect(tokens).toEqual(["xoxb-one-secret", "xoxb-two-secret"]);
   });
 
+  it("GIVEN the same user id in two workspaces THEN each workspace keeps its own progress and boards, and a DM goes to the Slack user on their workspace's token", async () => {
+    await slash("T1", "U0SAME", "done what-is-release-engineering");
+    expect(await slash("T1", "U0SAME", "progress")).toContain("1/112");
+    expect(await slash("T2", "U0SAME", "progress")).toContain("0/112");
+    expect(await slash("T2", "U0SAME", "leaderboard")).not.toContain("3 pts");
+    const post = { reply: reply([{ type: "text", text: "Your next topic" }], { private: false }), key: "dm" };
+    await bot.slack?.delivery.sendDirect({ teamId: "T2", userId: "T2:U0SAME" }, post);
+    const dm = fake.apiCalls.filter((call) => call.method === "chat.postMessage" && call.params.channel === "U0SAME");
+    expect(dm.map((call) => call.token)).toEqual(["xoxb-two-secret"]);
+  });
+
   it("GIVEN a rotating token about to expire and many commands at once THEN it is refreshed once and every command runs", async () => {
     await install("code-three", { teamId: "T3", botToken: "xoxb-three", expiresIn: 60 });
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => slash("T3", `U0ROT${i}`, "stage 2")));

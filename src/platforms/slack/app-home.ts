@@ -7,6 +7,7 @@ import type { PictureLinks } from "../../pictures/signed-url.ts";
 import { MessageRefresher } from "../message-refresher.ts";
 import { toSlackMessage } from "./blocks.ts";
 import { withPictureLinks } from "./picture-blocks.ts";
+import { slackUserId } from "./slack-ids.ts";
 
 /** The Web API calls the Home tab and its modals make. */
 export interface ViewsClient {
@@ -109,14 +110,14 @@ export class AppHome {
       let answer: { view?: { hash?: string } };
       try {
         answer = await client.views.publish({
-          user_id: who.userId,
+          user_id: slackUserId(who.userId),
           view,
           ...(last?.slack ? { hash: last.slack } : {}),
         });
       } catch (error) {
         // Another process published since: this view was read after that, so it may replace it.
         if (codeOf(error) !== "hash_conflict") throw error;
-        answer = await client.views.publish({ user_id: who.userId, view });
+        answer = await client.views.publish({ user_id: slackUserId(who.userId), view });
       }
       this.remember(who.userId, {
         dashboard: hash,

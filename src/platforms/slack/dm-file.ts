@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.ts";
+import { slackUserId } from "./slack-ids.ts";
 
 /** What sending a file needs of a Web API client: conversations.open (im:write) and the upload (files:write). */
 export type FileUploadClient = Pick<WebClient, "conversations" | "filesUploadV2">;
@@ -27,7 +28,7 @@ export async function sendFileToDm(
   logger: Logger,
 ): Promise<FileHandover> {
   try {
-    const opened = await client.conversations.open({ users: userId });
+    const opened = await client.conversations.open({ users: slackUserId(userId) });
     const channel = opened.channel?.id;
     if (!channel) return { sent: false, code: "no_dm_channel" };
     await client.filesUploadV2({

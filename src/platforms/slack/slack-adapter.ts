@@ -21,6 +21,7 @@ import { SlackHttpReceiver } from "./http-receiver.ts";
 import { unescapeMrkdwn } from "./mrkdwn.ts";
 import { withPictureButton, withPictureLinks } from "./picture-blocks.ts";
 import { SlackDelivery } from "./slack-delivery.ts";
+import { qualifiedUserId } from "./slack-ids.ts";
 import { SlackOAuth } from "./slack-oauth.ts";
 import { SlackPeople } from "./slack-people.ts";
 import { whoFromAction, whoFromCommand } from "./who.ts";
@@ -219,7 +220,11 @@ export class SlackAdapter {
   ): Promise<{ command: string; who: Who; answer: Reply } | undefined> {
     const command = "value" in action && typeof action.value === "string" ? action.value : "";
     if (!this.options.core.isButtonCommand(command)) return undefined;
-    const who = await this.people.enrich(client, whoFromAction(body), body.user.username ?? body.user.name);
+    const who = await this.people.enrich(
+      client,
+      this.identify(whoFromAction(body)),
+      body.user.username ?? body.user.name,
+    );
     // Buttons run no channel-changing command today; the check still travels, so none ever runs unchecked.
     const channelManagers = slackChannelManagers(client, who, this.people);
     return { command, who, answer: await this.options.core.handle({ text: command, who, channelManagers }) };
@@ -298,6 +303,11 @@ export class SlackAdapter {
     );
   }
 
+  /** The person as the bot keeps them: installed to many workspaces, their id within their workspace's. */
+  private identify(who: Who): Who {
+    return this.oauth ? { ...who, userId: qualifiedUserId(who.teamId, who.userId) } : who;
+  }
+
   /**
    * A button on the Home tab, or in a modal one of its buttons opened: a view has no conversation
    * to answer in, so the answer opens as a modal (from the Home tab) or replaces the modal's
@@ -351,7 +361,7 @@ export class SlackAdapter {
 
     this.app.command("/roadmap", async ({ command, ack, respond, client }) => {
       // The person's name and zone from users.info, cached: at most one call per person an hour.
-      const who = await this.people.enrich(client, whoFromCommand(command), command.user_name);
+      const who = await this.people.enrich(client, this.identify(whoFromCommand(command)), command.user_name);
       const channelManagers = slackChannelManagers(client, who, this.people);
       const text = unescapeMrkdwn(command.text);
       // Asked only by `daily on`: whether the bot was invited to this channel, if it is private.
@@ -377,11 +387,10 @@ export class SlackAdapter {
       // The event comes for the Messages tab too; only the Home tab shows the dashboard.
       if (event.tab !== "home") return;
       const teamId = (body as { team_id?: string }).team_id;
-      const who = await this.people.enrich(client, {
-        platform: "slack",
-        userId: event.user,
-        ...(teamId ? { teamId } : {}),
-      });
+      const who = await this.people.enrich(
+        client,
+        this.identify({ platform: "slack", userId: event.user, ...(teamId ? { teamId } : {}) }),
+      );
       await this.home.opened(client, who);
     });
 

@@ -13,6 +13,7 @@ import { drawReplyPictures, type PictureSource } from "../reply-picture.ts";
 import { type SlackMessage, toSlackMessage } from "./blocks.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { withPictureLinks } from "./picture-blocks.ts";
+import { slackUserId } from "./slack-ids.ts";
 
 /** Time as the delivery sees it; tests pass a manual clock to order events without waiting. */
 export interface DeliveryClock {
@@ -112,7 +113,7 @@ export class SlackDelivery implements Delivery {
 
   /** Slack opens the app's own DM (its App Home Messages tab) when the channel is a user id. */
   sendDirect(target: PersonTarget, post: OutgoingPost): Promise<string> {
-    return this.send(target.teamId, target.userId, post.reply, "person");
+    return this.send(target.teamId, slackUserId(target.userId), post.reply, "person");
   }
 
   private async send(teamId: string | undefined, channel: string, reply: Reply, audience: Audience): Promise<string> {

@@ -3,6 +3,7 @@ import type { Logger } from "../../logger.ts";
 import { isTimeZone } from "../../schedule/zoned-time.ts";
 import { within } from "../within.ts";
 import type { UsersInfoClient } from "./channel-managers.ts";
+import { slackUserId } from "./slack-ids.ts";
 
 /** What Slack says of a person: the name people see, their own time zone, and whether they run the workspace. */
 export interface SlackPerson {
@@ -97,7 +98,7 @@ export class SlackPeople {
     }
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
-    const asked = this.ask(client, who.userId).then((answer) => {
+    const asked = this.ask(client, slackUserId(who.userId)).then((answer) => {
       this.pending.delete(key);
       // A failure (a missing scope, an outage) is remembered for a while too, not asked with every command.
       const entry = { answer, handle: wanted.handle ?? cached?.handle, at: this.now() };
