@@ -182,8 +182,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
     await app.close();
     throw error;
   }
-  // In the background: the first picture asked for is then drawn at once.
-  if (slack || discord) void app.pictures.warm();
+  // The picture worker is not started here: it holds about 90 MB, and starts with the first picture.
   const scheduler = app.scheduler([slack?.delivery, discord?.delivery].filter((delivery) => delivery !== undefined));
   const slackEvents = slack?.requestListener;
   const slackInstall = slack?.installListener;

@@ -35,9 +35,17 @@ function startWorker(): Worker {
 }
 
 /**
+ * How long the worker stays after its last picture. A drawing worker holds about 90 MB (satori,
+ * resvg, the fonts, its own heap): a bot whose teams rarely ask for pictures should not carry
+ * that all day, and the first picture after a pause waits a second or two for a new one.
+ */
+export const defaultIdleMs = 5 * 60_000;
+
+/**
  * Draws pictures on one worker thread, never on the thread answering commands, and keeps the
  * PNGs in a cache bounded by bytes, least recently used out first; the same view asked twice at
- * once is drawn once. The worker starts on the first picture and is replaced if it dies.
+ * once is drawn once. The worker starts on the first picture, stops after `idleMs` without one,
+ * and is replaced if it dies.
  */
 export class PictureRenderer {
   private worker: Worker | undefined;
@@ -46,10 +54,12 @@ export class PictureRenderer {
   private readonly cache = new Map<string, Picture>();
   private cachedBytes = 0;
   private readonly drawing = new Map<string, Promise<Picture>>();
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly cacheBytes = defaultCacheBytes,
+    private readonly idleMs = defaultIdleMs,
   ) {}
 
   /** The picture of a view, from the cache or drawn now. */
@@ -95,8 +105,11 @@ export class PictureRenderer {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idle);
     const worker = this.worker;
     this.worker = undefined;
+    for (const waiter of this.waiting.values()) waiter.reject(new Error("the picture renderer was closed"));
+    this.waiting.clear();
     await worker?.terminate();
   }
 
@@ -112,6 +125,7 @@ export class PictureRenderer {
   }
 
   private draw(view: PictureView): Promise<Picture> {
+    clearTimeout(this.idle);
     const worker = this.started();
     const id = this.nextId++;
     return new Promise<Picture>((resolve, reject) => {
@@ -128,7 +142,10 @@ export class PictureRenderer {
     worker.on("message", (response: RenderResponse) => {
       const waiter = this.waiting.get(response.id);
       this.waiting.delete(response.id);
-      if (this.waiting.size === 0) worker.unref();
+      if (this.waiting.size === 0) {
+        worker.unref();
+        this.idle = setTimeout(() => this.retire(worker), this.idleMs).unref();
+      }
       if (!waiter) return;
       if ("error" in response) waiter.reject(new Error(`could not draw the picture: ${response.error}`));
       else
@@ -138,7 +155,9 @@ export class PictureRenderer {
         });
     });
     const failAll = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
+      // A worker retired when idle has no pictures to fail; the waiting ones are its successor's.
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     };
@@ -149,5 +168,17 @@ export class PictureRenderer {
     worker.on("exit", (code) => failAll(new Error(`the picture worker stopped (exit code ${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  /** Stops an idle worker, giving its memory back; the next picture starts another. */
+  private retire(worker: Worker): void {
+    if (this.worker !== worker || this.waiting.size > 0) return;
+    this.worker = undefined;
+    void worker.terminate();
+  }
+
+  /** Whether a worker is running (tests: it stops when idle). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 }
