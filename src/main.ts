@@ -17,6 +17,8 @@ import type { Delivery } from "./schedule/delivery.ts";
 import { PostLedger } from "./schedule/post-ledger.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
+import { sweepRemovedTeams } from "./teams/team-data-sweep.ts";
+import { TeamPeople } from "./teams/team-people.ts";
 
 /** Everything a running bot is made of, wired once: config -> content -> store -> core. */
 export interface App {
@@ -81,6 +83,20 @@ async function assembleApp(config: Config, logger: Logger, overrides: AppOverrid
       instance: overrides.instance ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       clock,
       ...(metrics ? { metrics } : {}),
+      sweep: (now: Date) =>
+        sweepRemovedTeams(
+          {
+            store,
+            removedTeams: schedule.removedTeams,
+            teamPeople: new TeamPeople(store, logger),
+            boards: standings.boards,
+            personalData: wired.personalData,
+            subscriptions: schedule.subscriptions,
+            roadmaps: core.roadmaps,
+            logger,
+          },
+          now,
+        ),
     });
   const pictures = new PictureRenderer(logger);
   const close = async () => {

@@ -14,6 +14,7 @@ import { ReviewRepository } from "./review/review-repository.ts";
 import { scheduleContext } from "./schedule/schedule-context.ts";
 import type { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
+import { TeamPeople } from "./teams/team-people.ts";
 
 /**
  * Told by shape, not instanceof, so that wiring a SQLite or PostgreSQL store never loads the Redis
@@ -37,12 +38,14 @@ export function repositories(
     isRedisStore(store) ? new RedisAnswerBook(store, logger) : new AnswerBookShards(store, logger),
   );
   const schedule = scheduleContext(store, logger, defaultZone);
+  const teamPeople = new TeamPeople(store, logger);
   const standings = new Standings({
     progress,
     people: new PeopleRepository(store, logger),
     // Redis ranks natively and moves atomically; every other store keeps paged documents.
     boards: isRedisStore(store) ? new RedisBoards(store) : new BoardRepository(store, logger),
     teams: schedule.teams,
+    teamPeople,
     subscriptions: schedule.subscriptions,
     reviews,
     defaultZone,
@@ -56,6 +59,7 @@ export function repositories(
     reviews,
     quizzes,
     channelQuizzes,
+    teamPeople,
   });
   return { progress, schedule, standings, personalData, reviews, quizzes, channelQuizzes };
 }

@@ -210,7 +210,15 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             if (store.kind !== "redis") expect(ours(before)).toEqual(before);
             const traces = entriesMentioning(before, needles).map((entry) => bare(entry.key).split(":")[0]);
             // The history left every kind of trace: otherwise the scan after proves little.
-            const kinds = ["person", "posted", "progress", "review", "subscription-state", "subscriptions"];
+            const kinds = [
+              "person",
+              "posted",
+              "progress",
+              "review",
+              "subscription-state",
+              "subscriptions",
+              "team-people",
+            ];
             expect(new Set(traces)).toEqual(new Set(variant.hidden ? kinds : [...kinds, memberKind(store)]));
             const places = Object.keys((await w.wired.standings.people.get(zed))?.places ?? {}).length;
             expect(places).toBe(boardsListing(before, zed.userId).size);
@@ -244,7 +252,7 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
                 // Only counts and totals: one shrinks (or goes, when it empties) as the person leaves.
               } else if (mentions) {
                 expect(
-                  key.startsWith(`${memberKind(store)}:`) || key === "subscriptions",
+                  key.startsWith(`${memberKind(store)}:`) || key === "subscriptions" || key.startsWith("team-people:"),
                   `${key} named the person`,
                 ).toBe(true);
               } else {
@@ -335,6 +343,7 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             "review",
             "subscription-state",
             "subscriptions",
+            "team-people",
           ];
           expect(accountFor(entriesMentioning(await scanStore(store), needles), first, zed)).toEqual(everyKind);
           expect(first.reminderLog.length).toBeGreaterThanOrEqual(10);
@@ -427,6 +436,9 @@ function accountFor(entries: readonly RawEntry[], data: Export, who: Who): strin
             key,
           ).toContain(subscription.id);
       }
+    } else if (kind === "team-people") {
+      // A page of everyone seen in a team: the export's profile lists that team.
+      expect(data.profile, key).toMatchObject({ teams: expect.arrayContaining([parts[1]]) });
     } else if (kind === "subscription-state" && parts[0] === reminder) {
       expect(findDeep(data, value), `${key}: the reminder's state is in the export`).toBe(true);
     } else if (kind === "posted" && parts[0] === reminder) {

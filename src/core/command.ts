@@ -7,6 +7,7 @@ import type { ChannelQuizRepository } from "../quiz/channel-quiz.ts";
 import type { QuizRepository } from "../quiz/quiz-repository.ts";
 import type { ReviewRepository } from "../review/review-repository.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
+import type { RemovedTeams } from "../teams/removed-teams.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import type { RoadmapLookup } from "./lookup.ts";
 import type { Reply } from "./reply.ts";
@@ -104,6 +105,8 @@ export interface CommandContext {
 export interface ScheduleContext {
   subscriptions: SubscriptionRepository;
   teams: TeamSettingsRepository;
+  /** Teams that removed the bot: their people's data is deleted after a grace period. */
+  removedTeams: RemovedTeams;
   /** DEFAULT_TIMEZONE: the zone when neither the command nor the team names one. */
   defaultZone: string;
 }

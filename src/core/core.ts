@@ -256,15 +256,23 @@ export class Core {
 
   /**
    * A team removed the bot (Slack's app_uninstalled, its bot token revoked): its daily topics,
-   * quizzes and reminders stop at once, paused with the reason `daily status` shows.
+   * quizzes and reminders stop at once, paused with the reason `daily status` shows, and its
+   * people's data is deleted once the grace period has passed (removedTeamGraceMs).
    */
   async teamRemoved(platform: string, teamId: string): Promise<number> {
+    const now = this.clock();
+    await this.deps.schedule.removedTeams.mark(platform, teamId, now);
     return this.deps.schedule.subscriptions.pauseTeam(
       platform,
       teamId,
       "roadmap-bot was removed from this workspace: install it again, then turn this back on",
-      this.clock(),
+      now,
     );
+  }
+
+  /** A team installed the bot again: its people's data stays. */
+  async teamRestored(platform: string, teamId: string): Promise<void> {
+    await this.deps.schedule.removedTeams.unmark(platform, teamId);
   }
 
   /**

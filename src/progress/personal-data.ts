@@ -7,6 +7,7 @@ import { reminderId, type Subscription } from "../schedule/subscription.ts";
 import type { SubscriptionRepository } from "../schedule/subscription-repository.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
+import type { TeamPeople } from "../teams/team-people.ts";
 import { emptyProgress, type UserProgress, type Who } from "./model.ts";
 import { newProfile } from "./people.ts";
 import type { ProgressRepository } from "./progress-repository.ts";
@@ -20,6 +21,8 @@ export interface PersonalDataDeps {
   reviews: ReviewRepository;
   quizzes: QuizRepository;
   channelQuizzes: ChannelQuizRepository;
+  /** The teams' lists of their people, which name them. */
+  teamPeople?: TeamPeople;
 }
 
 const dayMs = 86_400_000;
@@ -152,6 +155,8 @@ export class PersonalData {
         if (answer.channelQuiz) await this.deps.channelQuizzes.forget(answer.channelQuiz.id, who.userId);
       }
       for (const quizId of await this.openQuizzes(who)) await this.deps.channelQuizzes.forget(quizId, who.userId);
+      // Before the profile goes: it lists the teams, so a forget-me cut short finds them again.
+      for (const teamId of profile?.teams ?? []) await this.deps.teamPeople?.remove(who.platform, teamId, who.userId);
       await this.deps.quizzes.delete(who, unit);
       await standings.people.delete(who, unit);
       await standings.leaveAll(who, profile ?? newProfile(now), unit);

@@ -6,6 +6,7 @@ import type { SubscriptionRepository } from "../schedule/subscription-repository
 import type { BoardRef } from "../store/keys.ts";
 import { boardId, parseBoardId } from "../store/keys.ts";
 import type { UnitOfWork } from "../store/unit-of-work.ts";
+import type { TeamPeople } from "../teams/team-people.ts";
 import type { TeamSettingsRepository } from "../teams/team-settings.ts";
 import { namedTop } from "./board-view.ts";
 import type { BoardMove, Boards, Standing } from "./boards.ts";
@@ -24,6 +25,8 @@ export interface StandingsDeps {
   subscriptions: SubscriptionRepository;
   /** Answered reviews count as study days for the streak. */
   reviews: ReviewRepository;
+  /** Everyone seen in each team, for deleting a team's data after it removed the bot. */
+  teamPeople?: TeamPeople;
   defaultZone: string;
   logger: Logger;
 }
@@ -105,6 +108,9 @@ export class Standings {
       // their points reach the boards they join.
       if (!stored) profile.roadmaps = await this.roadmapsWithProgress(who, roadmaps);
       const joined = join(profile, who);
+      // Listed with the team before the profile says so: a crash between leaves an extra name there, never a missing one.
+      for (const scope of joined)
+        if (scope.channelId === undefined) await this.deps.teamPeople?.add(who.platform, scope.teamId, who.userId);
       if (who.displayName) profile.name = who.displayName.slice(0, 200);
       const moves = joined.length > 0 ? await this.scopeMoves(who, profile, roadmaps, joined, now) : [];
       await this.commit(who, profile, moves, this.people.unit());

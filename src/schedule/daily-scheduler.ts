@@ -44,7 +44,12 @@ export interface DailySchedulerDeps {
   quizDeps: ChannelQuizDeps;
   /** Counts posts by kind (channel, reminder, recap) and outcome (posted, failed). */
   metrics?: Pick<Metrics, "dailyPosts">;
+  /** Deletes the data of teams that removed the bot past their grace period; run at most hourly. */
+  sweep?: (now: Date) => Promise<unknown>;
 }
+
+/** How often the removed teams' data is looked at: their grace period is counted in days. */
+const sweepEveryMs = 3_600_000;
 
 type Due = ScheduledPost & { subscription: Subscription; delivery: Delivery };
 
@@ -55,6 +60,7 @@ type Due = ScheduledPost & { subscription: Subscription; delivery: Delivery };
 export class DailyScheduler {
   private readonly deliveries: ReadonlyMap<string, Delivery>;
   private readonly settled = new SettledSlots();
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: DailySchedulerDeps) {
     this.deliveries = new Map(deps.deliveries.map((delivery) => [delivery.platform, delivery]));
@@ -68,6 +74,17 @@ export class DailyScheduler {
 
   async tick(): Promise<TickReport> {
     const now = this.deps.clock();
+    if (this.deps.sweep && now.getTime() - this.sweptAt >= sweepEveryMs) {
+      this.sweptAt = now.getTime();
+      await this.deps
+        .sweep(now)
+        .catch((error: unknown) =>
+          this.deps.logger.warn(
+            { err: error },
+            "deleting removed teams' data failed; it is tried again within the hour",
+          ),
+        );
+    }
     const due: Due[] = [];
     for (const subscription of (await this.deps.subscriptions.all()).values()) {
       const delivery = this.deliveries.get(subscription.platform);

@@ -55,6 +55,12 @@ export const keys = {
   subscriptionState: (subscriptionId: string): string => `subscription-state:${part(subscriptionId)}`,
   /** A team's (Slack workspace's, Discord server's) settings. */
   teamSettings: (platform: string, teamId: string): string => `team:${part(platform)}:${part(teamId)}`,
+  /** The teams that removed the bot, and when: their people's data goes after a grace period. */
+  removedTeams: (): string => "removed-teams",
+  /** How many pages of people a team has (everyone ever seen in it); also its lock. */
+  teamPeople: (platform: string, teamId: string): string => `team-people:${part(platform)}:${part(teamId)}`,
+  teamPeoplePage: (platform: string, teamId: string, page: number): string =>
+    `team-people:${part(platform)}:${part(teamId)}:${page}`,
   /** Who a person is to the bot: name, privacy choice, teams and channels, leaderboard places. */
   person: (person: Person): string => `person:${part(person.platform)}:${part(person.userId)}`,
   /** A leaderboard's totals and how many people hold each number of points (board ids are built by boardId). */

@@ -124,6 +124,7 @@ export class SlackAdapter {
         logger,
         slackLogger,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        onInstalled: (teamId) => options.core.teamRestored("slack", teamId),
       });
     }
     const oauth = this.oauth;

@@ -17,6 +17,8 @@ export interface SlackOAuthOptions {
   slackLogger: SlackLogger;
   /** PUBLIC_URL: where Slack sends the installer back to; without it, the redirect URL set in the app's settings. */
   publicUrl?: string;
+  /** A workspace installed the app (again): its people's data must not be deleted any more. */
+  onInstalled?: (teamId: string) => Promise<void>;
 }
 
 /**
@@ -45,7 +47,14 @@ export class SlackOAuth {
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       stateSecret: config.stateSecret,
-      installationStore: this.installations,
+      installationStore: {
+        storeInstallation: async (installation) => {
+          await this.installations.storeInstallation(installation);
+          if (installation.team?.id) await options.onInstalled?.(installation.team.id);
+        },
+        fetchInstallation: (query) => this.installations.fetchInstallation(query),
+        deleteInstallation: (query) => this.installations.deleteInstallation(query),
+      },
       logger: slackLogger,
       authorizationUrl: config.authorizeUrl,
       clientOptions: { slackApiUrl: config.apiUrl },
