@@ -23,14 +23,21 @@
  * goes back to the parent, which reads it from the store to prove no update was lost.
  *
  * This process shares the cores with the bots, so it is kept lean: requests go out through
- * KeepAliveClient, a minimal HTTP/1.1 client on node:net, rather than node:http's (see there).
+ * KeepAliveClient (bench/keep-alive-client.ts), a minimal HTTP/1.1 client on node:net, rather than node:http's.
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { createServer } from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
-import path from "node:path";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { slackSignature, slashCommandBody } from "../test/e2e/fake-slack.ts";
+import { slashCommandBody } from "../test/e2e/fake-slack.ts";
+import { KeepAliveClient } from "./keep-alive-client.ts";
+import {
+  ForkedGenerator,
+  type LoadMessage as ForkedMessage,
+  MeasuredWindow,
+  serveOrders,
+  tellParent,
+} from "./load-process.ts";
+import { type Endpoint, signedCommand, unlike } from "./slack-command.ts";
 
 export interface Topic {
   id: string;
@@ -104,10 +111,7 @@ export interface LoadResult {
   perTarget: number[];
 }
 
-export type LoadMessage =
-  | { type: "ready" }
-  | { type: "window"; edge: "start" | "end" }
-  | { type: "result"; result: LoadResult };
+export type LoadMessage = ForkedMessage<LoadResult>;
 
 /**
  * One person's requests cycle through this mix, each person at another offset: 25% `done`, 10% `undo`,
@@ -349,228 +353,9 @@ class ResponseUrls {
   }
 }
 
-/** Where an answer first departs from the exact body expected, with a little of both around it. */
-function unlike(expected: string, got: string): string {
-  let at = 0;
-  while (at < expected.length && expected[at] === got[at]) at++;
-  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 40), at + 80));
-  return `answer differs from the expected body at character ${at} of ${expected.length}: expected ${around(expected)}, got ${around(got)} (${got.length} characters)`;
-}
-
-/** What a request came to: the status and body of the answer, or why there is none. */
-/** `type`: the Content-Type header, lower case ("" when absent). */
-type HttpReply = { status: number; type: string; body: string } | { failed: string };
-
-const noBytes = Buffer.alloc(0);
-
-/** One kept-alive socket of a KeepAliveClient. */
-interface Connection {
-  socket: Socket;
-  /** Bytes of the answer received so far (answers may come in several `data` events). */
-  received: Buffer;
-  /** The request in flight on it, if any: at most one (no pipelining). */
-  done: ((reply: HttpReply) => void) | undefined;
-  /** Why the socket died, heard on `error`, reported on `close`. */
-  error: Error | undefined;
-}
-
-/**
- * A minimal HTTP/1.1 keep-alive client, in the style of wrk or autocannon. This process shares the
- * machine's two cores with the bots it measures, so every bit of its CPU is taken from them, and
- * node:http's client (a ClientRequest, an IncomingMessage and their streams, header objects and
- * the Agent's bookkeeping, per request) made it spend about 1.5 to 2 times the CPU per request.
- * Here a request is one Buffer written to a persistent socket and its answer is read from the bytes.
- *
- * Up to `maxSockets` sockets to one host, one request in flight on each (no pipelining); requests
- * beyond that wait here in order (the callers keep within the limit, so none should).
- * Reads what Node's HTTP server sends: a status line, headers, and a body framed by Content-Length
- * or chunked (Bolt calls writeHead before end, so its answers are chunked), or, with neither, by
- * the socket closing. A socket that closes is dropped and the next request opens a new one;
- * the request in flight on it fails, with node:http's messages ("socket hang up", "aborted").
- */
-export class KeepAliveClient {
-  private readonly idle: Connection[] = [];
-  private readonly all = new Set<Connection>();
-  private readonly waiting: { payload: Buffer; done: (reply: HttpReply) => void }[] = [];
-  private closing = false;
-
-  constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly maxSockets: number,
-    /** No byte from the bot for this long while a request is in flight fails it, as node:http's `timeout`. */
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** Writes `payload` (a whole request) on a free socket; `done` hears the answer once. */
-  request(payload: Buffer, done: (reply: HttpReply) => void): void {
-    const connection = this.idle.pop() ?? (this.all.size < this.maxSockets ? this.connect() : undefined);
-    if (connection) this.start(connection, payload, done);
-    else this.waiting.push({ payload, done });
-  }
-
-  close(): void {
-    this.closing = true;
-    for (const connection of this.all) connection.socket.destroy();
-  }
-
-  private connect(): Connection {
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
-    const connection: Connection = { socket, received: noBytes, done: undefined, error: undefined };
-    this.all.add(connection);
-    // The socket's idle timer is node:http's request timeout: it runs again at every byte.
-    socket.setTimeout(this.timeoutMs, () => {
-      if (connection.done) socket.destroy(new Error(`no answer within ${this.timeoutMs} ms`));
-    });
-    socket.on("data", (chunk: Buffer) => this.receive(connection, chunk));
-    socket.on("error", (error) => {
-      connection.error = error;
-    });
-    socket.on("close", () => this.closed(connection));
-    return connection;
-  }
-
-  private start(connection: Connection, payload: Buffer, done: (reply: HttpReply) => void): void {
-    connection.done = done;
-    connection.socket.write(payload);
-  }
-
-  private receive(connection: Connection, chunk: Buffer): void {
-    const bytes = connection.received.length === 0 ? chunk : Buffer.concat([connection.received, chunk]);
-    let answer: ReturnType<typeof parseAnswer>;
-    try {
-      answer = parseAnswer(bytes, false);
-    } catch (error) {
-      connection.socket.destroy(error as Error);
-      return;
-    }
-    if (!answer) {
-      connection.received = bytes;
-      return;
-    }
-    const done = connection.done;
-    connection.received = noBytes;
-    connection.done = undefined;
-    // Nothing may follow an answer but the next request's: anything else leaves the socket unusable.
-    if (answer.keepAlive && answer.end === bytes.length && done) this.release(connection);
-    else connection.socket.destroy();
-    done?.({ status: answer.status, type: answer.type, body: answer.body });
-  }
-
-  /** A socket free again takes the first waiting request, or waits itself. */
-  private release(connection: Connection): void {
-    const next = this.waiting.shift();
-    if (next) this.start(connection, next.payload, next.done);
-    else this.idle.push(connection);
-  }
-
-  private closed(connection: Connection): void {
-    this.all.delete(connection);
-    const at = this.idle.indexOf(connection);
-    if (at >= 0) this.idle.splice(at, 1);
-    const done = connection.done;
-    connection.done = undefined;
-    if (done) {
-      // A body that runs until the socket closes is complete now; any other answer was cut short.
-      let answer: ReturnType<typeof parseAnswer>;
-      try {
-        answer = connection.received.length > 0 ? parseAnswer(connection.received, true) : undefined;
-      } catch {
-        answer = undefined;
-      }
-      if (answer) done({ status: answer.status, type: answer.type, body: answer.body });
-      else if (connection.received.indexOf("\r\n\r\n") >= 0) done({ failed: "response failed: aborted" });
-      else done({ failed: `request failed: ${connection.error?.message ?? "socket hang up"}` });
-    }
-    // Requests that waited for a socket get a new one.
-    const next = this.closing ? undefined : this.waiting.shift();
-    if (next) this.start(this.connect(), next.payload, next.done);
-  }
-}
-
-/**
- * The answer at the start of `bytes`, or undefined while more bytes are needed. `closed`: the socket
- * has closed, which ends a body framed by neither Content-Length nor chunked. Throws on bytes that
- * are not an HTTP/1.1 answer.
- */
-function parseAnswer(
-  bytes: Buffer,
-  closed: boolean,
-): { status: number; type: string; body: string; keepAlive: boolean; end: number } | undefined {
-  const headEnd = bytes.indexOf("\r\n\r\n");
-  if (headEnd < 0) return undefined;
-  const lines = bytes.toString("latin1", 0, headEnd).split("\r\n");
-  const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "");
-  if (!status) throw new Error(`not an HTTP answer: ${JSON.stringify((lines[0] ?? "").slice(0, 100))}`);
-  let length: number | undefined;
-  let chunked = false;
-  let type = "";
-  let keepAlive = (lines[0] ?? "").startsWith("HTTP/1.1");
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(":");
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line
-      .slice(colon + 1)
-      .trim()
-      .toLowerCase();
-    if (name === "content-length") length = Number(value);
-    else if (name === "transfer-encoding") chunked = value.endsWith("chunked");
-    else if (name === "content-type") type = value;
-    else if (name === "connection") keepAlive = value === "keep-alive" || (keepAlive && value !== "close");
-  }
-  const bodyStart = headEnd + 4;
-  const code = Number(status[1]);
-  if (chunked) {
-    const body = dechunk(bytes, bodyStart);
-    return body && { status: code, type, body: body.text, keepAlive, end: body.end };
-  }
-  if (length !== undefined) {
-    if (!Number.isInteger(length) || length < 0) throw new Error(`bad content-length ${length}`);
-    if (bytes.length < bodyStart + length) return undefined;
-    return {
-      status: code,
-      type,
-      body: bytes.toString("utf8", bodyStart, bodyStart + length),
-      keepAlive,
-      end: bodyStart + length,
-    };
-  }
-  if (code === 204 || code === 304) return { status: code, type, body: "", keepAlive, end: bodyStart };
-  return closed
-    ? { status: code, type, body: bytes.toString("utf8", bodyStart), keepAlive: false, end: bytes.length }
-    : undefined;
-}
-
-/** A chunked body from `at`: its text and where it ends (after the trailers), or undefined if incomplete. */
-function dechunk(bytes: Buffer, at: number): { text: string; end: number } | undefined {
-  const chunks: Buffer[] = [];
-  for (;;) {
-    const lineEnd = bytes.indexOf("\r\n", at);
-    if (lineEnd < 0) return undefined;
-    // The size is hex, maybe followed by ";extension", which parseInt stops at.
-    const size = Number.parseInt(bytes.toString("latin1", at, lineEnd), 16);
-    if (!Number.isInteger(size) || size < 0) throw new Error("bad chunk size");
-    at = lineEnd + 2;
-    if (size === 0) {
-      // Trailer lines, if any, then an empty line: the first CRLF CRLF from the size line's CRLF.
-      const end = bytes.indexOf("\r\n\r\n", at - 2);
-      if (end < 0) return undefined;
-      const text =
-        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8");
-      return { text, end: end + 4 };
-    }
-    if (bytes.length < at + size + 2) return undefined;
-    chunks.push(bytes.subarray(at, at + size));
-    at += size + 2;
-  }
-}
-
 /** Where requests for one bot go: its client and what goes in the request line and Host header. */
-interface Target {
+interface Target extends Endpoint {
   client: KeepAliveClient;
-  path: string;
-  host: string;
 }
 
 class Sender {
@@ -605,18 +390,8 @@ class Sender {
       userName: person.userId.toLowerCase(),
       responseUrl: this.responses.url(id),
     });
-    const timestamp = Math.floor(Date.now() / 1000);
     const target = this.targets[t] as Target;
-    const payload = Buffer.from(
-      `POST ${target.path} HTTP/1.1\r\n` +
-        `Host: ${target.host}\r\n` +
-        "Connection: keep-alive\r\n" +
-        "content-type: application/x-www-form-urlencoded\r\n" +
-        `content-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-slack-request-timestamp: ${timestamp}\r\n` +
-        `x-slack-signature: ${slackSignature(this.plan.secret, timestamp, body)}\r\n` +
-        `\r\n${body}`,
-    );
+    const payload = signedCommand(target, this.plan.secret, body);
     const sentAt = performance.now();
     return new Promise<Answer>((resolve) => {
       let settled = false;
@@ -726,50 +501,34 @@ class Tally {
   }
 }
 
-const send = (message: LoadMessage) => process.send?.(message);
+const send = (message: LoadMessage) => tellParent(message);
 
 /** Closed loop: `connections` workers on the first target, each sending again once answered. */
 async function probe(order: Extract<LoadOrder, { type: "probe" }>): Promise<LoadResult> {
   const workload = new Workload(order);
   const sender = new Sender(order, workload, responses);
-  const start = performance.now();
-  const windowStart = start + order.warmupSeconds * 1000;
-  const end = windowStart + order.seconds * 1000;
+  // The window's edges on timers, so the parent can read the server's CPU over the same span.
+  const window = new MeasuredWindow(order.warmupSeconds, order.seconds);
   const tally = new Tally(
     1,
-    () => windowStart,
-    () => end,
+    () => window.opens,
+    () => window.ends,
   );
-  // The window's edges on timers, so the parent can read the server's CPU over the same span.
-  let cpu = process.cpuUsage();
-  const opened = setTimeout(() => {
-    cpu = process.cpuUsage();
-    send({ type: "window", edge: "start" });
-  }, windowStart - start);
-  let used: NodeJS.CpuUsage | undefined;
-  const close = () => {
-    used ??= process.cpuUsage(cpu);
-    send({ type: "window", edge: "end" });
-  };
-  const closed = setTimeout(close, end - start);
   const worker = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < window.ends) {
       const answer = await sender.send(0);
       tally.record(0, answer.sentAt, answer);
     }
   };
   await Promise.all(Array.from({ length: order.connections }, worker));
-  // A worker can see the deadline pass before the timer has run.
-  clearTimeout(opened);
-  clearTimeout(closed);
-  if (!used) close();
+  window.finish();
   sender.close();
   return summary(tally, workload, {
     offered: tally.sent,
     backlog: 0,
     seconds: order.seconds,
     maxLateMs: 0,
-    cpuShare: ((used?.user ?? 0) + (used?.system ?? 0)) / 1000 / (order.seconds * 1000),
+    cpuShare: window.cpuShare,
   });
 }
 
@@ -903,58 +662,10 @@ function summary(
   };
 }
 
-/**
- * The parent's handle on this file run as a process of its own (forked, through tsx): one order
- * at a time.
- */
-export class LoadGenerator {
-  readonly child: ChildProcess;
-  private listener: ((message: LoadMessage) => void) | undefined;
-  private readonly ready: Promise<void>;
-
+/** The parent's handle on this file run as a process of its own (forked, through tsx). */
+export class LoadGenerator extends ForkedGenerator<LoadOrder, LoadResult> {
   constructor() {
-    this.child = fork(import.meta.filename, [], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      execArgv: ["--import", "tsx"],
-      // Structured clone, so NaN (no writes in a window) arrives as NaN, not null.
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.child.once("exit", (code) => reject(new Error(`load generator exited ${code}`)));
-      this.child.on("message", (message: LoadMessage) => {
-        if (message.type === "ready") resolve();
-        else this.listener?.(message);
-      });
-    });
-    this.ready.catch(() => undefined);
-  }
-
-  /** Runs one order; `onWindow` hears when the measured window opens and closes. */
-  async order(order: LoadOrder, onWindow: (edge: "start" | "end") => void = () => undefined): Promise<LoadResult> {
-    await this.ready;
-    let onExit: (code: number | null) => void = () => undefined;
-    const exited = new Promise<never>((_, reject) => {
-      onExit = (code) => reject(new Error(`load generator exited ${code} during a run`));
-      this.child.once("exit", onExit);
-    });
-    const result = new Promise<LoadResult>((resolve) => {
-      this.listener = (message) => {
-        if (message.type === "window") onWindow(message.edge);
-        else if (message.type === "result") resolve(message.result);
-      };
-    });
-    this.child.send(order);
-    try {
-      return await Promise.race([result, exited]);
-    } finally {
-      this.listener = undefined;
-      this.child.off("exit", onExit);
-    }
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    super(import.meta.filename);
   }
 }
 
@@ -963,16 +674,5 @@ const responses = new ResponseUrls();
 
 if (process.send) {
   await responses.start();
-  process.on("message", (order: LoadOrder) => {
-    (order.type === "probe" ? probe(order) : run(order)).then(
-      (result) => send({ type: "result", result }),
-      (error: unknown) => {
-        console.error(`load generator failed: ${error instanceof Error ? error.stack : String(error)}`);
-        process.exit(1);
-      },
-    );
-  });
-  // The parent went away (finished, or killed): nothing left to do.
-  process.on("disconnect", () => process.exit(0));
-  send({ type: "ready" });
+  serveOrders((order: LoadOrder) => (order.type === "probe" ? probe(order) : run(order)));
 }

@@ -31,153 +31,34 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config.ts";
-import type { Stage } from "../src/content/schema.ts";
-import { silentLogger } from "../src/logger.ts";
-import { createApp } from "../src/main.ts";
-import { toSlackMessage } from "../src/platforms/slack/blocks.ts";
-import { whoFromCommand } from "../src/platforms/slack/who.ts";
-import type { TopicStatus } from "../src/progress/model.ts";
-import { ProgressRepository } from "../src/progress/progress-repository.ts";
-import { stateOf } from "../src/progress/summary.ts";
 import { FakeSlack } from "../test/e2e/fake-slack.ts";
 import { ensureBuilt } from "./ensure-built.ts";
-import { LoadGenerator, type LoadResult, userIdOf } from "./replica-load.ts";
-import { cpuTicks, peakRssMiB, ServerProcess } from "./slack-processes.ts";
+import { LoadGenerator, type LoadResult } from "./replica-load.ts";
+import { flags, roundOptions, roundSettings } from "./round-options.ts";
+import { startSlackBot, windowCpu } from "./slack-bot.ts";
+import { peakRssMiB, ServerProcess } from "./slack-processes.ts";
+import { checkStore, markAll, type SeededPerson, stageBodies, stageOf, stagePeople, withCore } from "./slack-seed.ts";
 import { median, ratioLine } from "./stats.ts";
 
 const { values } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "6" },
-    seconds: { type: "string", default: "5" },
-    warmup: { type: "string", default: "1" },
-    users: { type: "string", default: "50" },
-    connections: { type: "string", default: "32" },
-    "bot-flags": { type: "string", default: "" },
-    "bare-flags": { type: "string", default: "" },
-  },
+  options: { ...roundOptions, "bare-flags": { type: "string", default: "" } },
 });
-/** Extra node flags for a server's process, for a diagnosis: `--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
-const flags = (text: string) => text.split(" ").filter((flag) => flag !== "");
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const warmup = Number(values.warmup);
-const users = Number(values.users);
-const connections = Number(values.connections);
-if (!Number.isInteger(rounds) || rounds < 2 || rounds % 2 !== 0)
-  throw new Error("--rounds must be an even number >= 2 (each target goes first in half of them)");
-if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--seconds must be a positive number");
-if (!Number.isFinite(warmup) || warmup < 0) throw new Error("--warmup must be a number >= 0");
-if (![users, connections].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error("--users and --connections must be positive integers");
+const { rounds, seconds, warmup, users, connections, botFlags } = roundSettings(values, "target");
 
 const targets = { ratio: 0.8, rss: 1.5, p99Ms: 100 };
 const secret = "slack-bench-signing-secret";
 const command = "stage 17";
 const bareAnswer = "ok";
 const root = path.resolve(import.meta.dirname, "..");
-const contentDir = path.join(root, "content");
-const ticksPerSecond = 100;
 
-/** The slash command's fields as the generator sends them, so the seed is the bot's very people. */
-const whoOf = (u: number) => {
-  const userId = userIdOf(u);
-  return whoFromCommand({
-    user_id: userId,
-    user_name: userId.toLowerCase(),
-    team_id: "T0TEST",
-    channel_id: "C0TEST",
-    channel_name: "learning",
+/** Seeds every person's progress and makes each one's expected answer: see bench/slack-seed.ts. */
+function seed(storeUrl: string): Promise<{ bodies: string[]; people: SeededPerson[] }> {
+  return withCore(storeUrl, async (app) => {
+    const stage = stageOf(app, 17);
+    const people = stagePeople(app, stage, users);
+    await markAll(app, people);
+    return { bodies: await stageBodies(app, people, stage), people };
   });
-};
-
-/** What person u has marked, topic by topic: a spread of done, learning and skipped; every tenth person nothing. */
-function seedPlan(u: number, stage: Stage, allTopics: readonly { id: string }[]): Map<string, TopicStatus> {
-  const plan = new Map<string, TopicStatus>();
-  if (u % 10 === 9) return plan;
-  stage.topics.forEach((topic, i) => {
-    const k = (u * 7 + i * 3) % 6;
-    if (k <= 1) plan.set(topic.id, "done");
-    else if (k === 2) plan.set(topic.id, "learning");
-    else if (k === 3) plan.set(topic.id, "skipped");
-  });
-  for (const offset of [11, 29]) {
-    const topic = allTopics[(u * offset) % allTopics.length];
-    if (topic && !plan.has(topic.id)) plan.set(topic.id, "done");
-  }
-  return plan;
-}
-
-const verb: Record<TopicStatus, string> = { done: "done", learning: "start", skipped: "skip" };
-const emoji: Record<TopicStatus, string> = {
-  done: ":white_check_mark:",
-  learning: ":book:",
-  skipped: ":fast_forward:",
-};
-const count = (text: string, word: string) => text.split(word).length - 1;
-
-/**
- * Seeds every person's progress through the core (so the documents are what the bot writes), then
- * makes each one's expected answer: the bot's core and Slack renderer, here in this process, over
- * that progress. Checks that each answer shows the person's statuses. The store is closed after,
- * as the bot must own the file alone.
- */
-async function seed(storeUrl: string): Promise<{ bodies: string[]; plans: Map<string, TopicStatus>[] }> {
-  const app = await createApp(loadConfig({ STORE_URL: storeUrl, CONTENT_DIR: contentDir }), "silent");
-  try {
-    const roadmap = app.core.defaultRoadmap;
-    const stage = roadmap.stages.find((s) => s.number === 17);
-    if (!stage) throw new Error("the default roadmap has no stage 17");
-    const plans = Array.from({ length: users }, (_, u) => seedPlan(u, stage, roadmap.topics));
-    await Promise.all(
-      plans.map(async (plan, u) => {
-        // One person's marks one after another: each is a read-modify-write of their one document.
-        for (const [topic, status] of plan) {
-          const reply = await app.core.handle({ text: `${verb[status]} ${topic}`, who: whoOf(u) });
-          if (reply.outcome !== "ok") throw new Error(`seeding "${verb[status]} ${topic}" answered ${reply.outcome}`);
-        }
-      }),
-    );
-    const bodies = await Promise.all(
-      plans.map(async (plan, u) => {
-        const reply = await app.core.handle({ text: command, who: whoOf(u) });
-        const body = JSON.stringify(toSlackMessage(reply));
-        for (const status of ["done", "learning", "skipped"] as const) {
-          const inStage = stage.topics.filter((topic) => plan.get(topic.id) === status).length;
-          if (count(body, emoji[status]) !== inStage)
-            throw new Error(
-              `${userIdOf(u)}'s stage 17 shows ${count(body, emoji[status])} ${status}, seeded ${inStage}`,
-            );
-        }
-        return body;
-      }),
-    );
-    return { bodies, plans };
-  } finally {
-    await app.close();
-  }
-}
-
-/** Reads every person's progress back from the file the bot served from: the seed must all be there. */
-async function checkStore(storeUrl: string, plans: Map<string, TopicStatus>[]): Promise<number> {
-  const app = await createApp(loadConfig({ STORE_URL: storeUrl, CONTENT_DIR: contentDir }), "silent");
-  try {
-    const progress = new ProgressRepository(app.store, silentLogger);
-    let marks = 0;
-    for (const [u, plan] of plans.entries()) {
-      const stored = await progress.load(app.core.defaultRoadmap, whoOf(u));
-      for (const [topic, status] of plan) {
-        if (stateOf(stored, topic) !== status)
-          throw new Error(`the store has ${userIdOf(u)}'s ${topic} as ${stateOf(stored, topic)}, seeded ${status}`);
-        marks++;
-      }
-      if (stored.topics.size !== plan.size)
-        throw new Error(`the store has ${stored.topics.size} marks for ${userIdOf(u)}, seeded ${plan.size}`);
-    }
-    return marks;
-  } finally {
-    await app.close();
-  }
 }
 
 interface Round {
@@ -208,20 +89,9 @@ const firstErrors: string[] = [];
 try {
   ensureBuilt();
   await fake.start();
-  const { bodies, plans } = await seed(storeUrl);
+  const { bodies, people } = await seed(storeUrl);
 
-  const bot = new ServerProcess(
-    "roadmap-bot",
-    [...flags(values["bot-flags"]), path.join(root, "bin", "roadmap-bot.js"), "start"],
-    {
-      SLACK_BOT_TOKEN: "xoxb-slack-bench",
-      SLACK_SIGNING_SECRET: secret,
-      SLACK_API_URL: fake.apiUrl,
-      STORE_URL: storeUrl,
-      PORT: "0",
-      CONTENT_DIR: contentDir,
-    },
-  );
+  const bot = startSlackBot({ flags: botFlags, secret, apiUrl: fake.apiUrl, storeUrl });
   const bare = new ServerProcess(
     "bare Bolt",
     [...flags(values["bare-flags"]), path.join(root, "bench", "slack-bare.js"), fake.apiUrl, secret],
@@ -251,7 +121,7 @@ try {
 
   /** One closed-loop stretch against one side; errors are tallied whether measured or not. */
   const load = async (side: Side, warmupSeconds: number, measuredSeconds: number): Promise<LoadResult> => {
-    let ticks: number | undefined;
+    const cpu = windowCpu(side.server.pid);
     const result = await generator.order(
       {
         type: "probe",
@@ -264,18 +134,14 @@ try {
         warmupSeconds,
         seconds: measuredSeconds,
       },
-      (edge) => {
-        const now = cpuTicks(side.server.pid);
-        if (edge === "start") ticks = now;
-        else if (ticks !== undefined && now !== undefined) ticks = now - ticks;
-      },
+      cpu.onWindow,
     );
     errors += result.errors;
     for (const problem of result.firstErrors) if (firstErrors.length < 5) firstErrors.push(`${side.name}: ${problem}`);
     side.rounds.push({
       perSecond: result.throughput,
       p99: result.p99AtBot,
-      cpuMs: ((ticks ?? Number.NaN) * (1000 / ticksPerSecond)) / result.completed,
+      cpuMs: cpu.ms() / result.completed,
       generator: result.cpuShare,
     });
     return result;
@@ -297,7 +163,7 @@ try {
       firstErrors.push(`${sides[i]?.name} exited ${code} on SIGTERM: ${sides[i]?.server.output.slice(-500)}`);
     }
   }
-  const marks = await checkStore(storeUrl, plans);
+  const marks = await checkStore(storeUrl, people);
 
   console.log(
     `roadmap-bot Slack bench: signed \`/roadmap ${command}\` from ${users} people, ${connections} in flight on ` +

@@ -25,12 +25,16 @@ export const pictureKey = (view: PictureView): string =>
 function startWorker(): Worker {
   // Loaded only when a picture is drawn: every one-shot `ask` would otherwise pay for it at start.
   const { Worker } = process.getBuiltinModule("node:worker_threads");
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./render-worker.mjs", import.meta.url));
+  // A small heap: drawing keeps little between pictures, and a bounded heap is collected early
+  // rather than growing by megabytes per picture under a steady stream of them.
+  const resourceLimits = { maxOldGenerationSizeMb: 128 };
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./render-worker.mjs", import.meta.url), { resourceLimits });
   const tsx = import.meta.resolve("tsx/esm/api");
   const source = new URL("./render-worker.ts", import.meta.url).href;
   return new Worker(
     `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true },
+    { eval: true, resourceLimits },
   );
 }
 
