@@ -27,4 +27,15 @@ describe("the picture worker's lifetime", () => {
       await renderer.close();
     }
   });
+
+  it("GIVEN a worker recycled every 2 pictures and 7 asked at once THEN each is drawn, by the old workers finishing theirs and fresh ones taking the rest", async () => {
+    const renderer = new PictureRenderer(silentLogger, undefined, 60_000, 2);
+    try {
+      const pictures = await Promise.all(Array.from({ length: 7 }, (_, i) => renderer.render(chart(`chart ${i}`))));
+      for (const picture of pictures) expect(picture.png.subarray(1, 4).toString()).toBe("PNG");
+      expect(new Set(pictures.map((picture) => picture.png.toString("base64"))).size).toBe(7);
+    } finally {
+      await renderer.close();
+    }
+  });
 });
