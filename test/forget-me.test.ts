@@ -155,6 +155,9 @@ function boardMembers(
 }
 
 /** Where a store keeps who is on a board: the kind of key that names its members. */
+/** The kinds of key a person's full history leaves besides board members, in the order accountFor sorts them. */
+const personKinds = ["person", "posted", "progress", "review", "subscription-state", "subscriptions", "team-people"];
+
 const memberKind = (store: Store): string => (store.kind === "redis" ? "board-ranking" : "board-page");
 
 /** The boards that list the person. */
@@ -210,16 +213,9 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             if (store.kind !== "redis") expect(ours(before)).toEqual(before);
             const traces = entriesMentioning(before, needles).map((entry) => bare(entry.key).split(":")[0]);
             // The history left every kind of trace: otherwise the scan after proves little.
-            const kinds = [
-              "person",
-              "posted",
-              "progress",
-              "review",
-              "subscription-state",
-              "subscriptions",
-              "team-people",
-            ];
-            expect(new Set(traces)).toEqual(new Set(variant.hidden ? kinds : [...kinds, memberKind(store)]));
+            expect(new Set(traces)).toEqual(
+              new Set(variant.hidden ? personKinds : [...personKinds, memberKind(store)]),
+            );
             const places = Object.keys((await w.wired.standings.people.get(zed))?.places ?? {}).length;
             expect(places).toBe(boardsListing(before, zed.userId).size);
             expect(places).toBeGreaterThanOrEqual(variant.hidden ? 0 : 10);
@@ -335,16 +331,7 @@ function forgetMeSuite(name: string, open: () => Promise<Store>, available: () =
             const { points, ...board } = place;
             expect(profile?.places[boardId(board)]?.points).toBe(points);
           }
-          const everyKind = [
-            memberKind(store),
-            "person",
-            "posted",
-            "progress",
-            "review",
-            "subscription-state",
-            "subscriptions",
-            "team-people",
-          ];
+          const everyKind = [memberKind(store), ...personKinds];
           expect(accountFor(entriesMentioning(await scanStore(store), needles), first, zed)).toEqual(everyKind);
           expect(first.reminderLog.length).toBeGreaterThanOrEqual(10);
 
