@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Logger } from "../logger.ts";
+import { rememberRecent } from "../recent-map.ts";
 import { keys } from "../store/keys.ts";
 import type { Store } from "../store/store.ts";
 import type { AnswerBook } from "./answer-book.ts";
@@ -93,12 +94,7 @@ export class ChannelQuizRepository {
   }
 
   private remember(id: string, quiz: Promise<ChannelQuiz | undefined>): void {
-    this.postedQuizzes.delete(id);
-    this.postedQuizzes.set(id, quiz);
-    if (this.postedQuizzes.size > postedCacheSize) {
-      const oldest = this.postedQuizzes.keys().next().value;
-      if (oldest !== undefined) this.postedQuizzes.delete(oldest);
-    }
+    rememberRecent(this.postedQuizzes, id, quiz, postedCacheSize);
   }
 
   /** Stores a new quiz; one already stored under the id (a retried post) is kept as it is. */

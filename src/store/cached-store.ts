@@ -1,3 +1,4 @@
+import { rememberRecent } from "../recent-map.ts";
 import type { Store, StoreWrite } from "./store.ts";
 
 /** Freezes a JSON-shaped value all the way down, so a cached value can be shared without copies. */
@@ -105,13 +106,7 @@ export class CachedStore implements Store {
     }
   }
 
-  /** Map keeps insertion order: re-inserting marks an entry as recent, the oldest goes first. */
   private remember(key: string, value: unknown): void {
-    this.cache.delete(key);
-    this.cache.set(key, value);
-    if (this.cache.size > this.maxEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
+    rememberRecent(this.cache, key, value, this.maxEntries);
   }
 }

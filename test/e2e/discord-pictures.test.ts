@@ -32,7 +32,8 @@ beforeAll(async () => {
     pictures,
   });
   await bot.start();
-  // As startBot does: the first picture then waits for drawing only, inside Discord's 3 seconds.
+  // The worker starts with the first picture (a second or two): started here, the pictures below
+  // are drawn within the adapter's reply window, so the initial response carries them.
   await pictures.warm();
 });
 afterAll(async () => {

@@ -713,40 +713,32 @@ export function clickBody(fields: {
   /** The button is on the Home tab or in a modal instead: no message, no channel, no response_url. */
   view?: { id: string; type: "home" | "modal" };
 }): string {
-  if (fields.view) {
-    return new URLSearchParams({
-      payload: JSON.stringify({
-        type: "block_actions",
-        api_app_id: "A0TEST",
-        token: "legacy-token",
+  const common = {
+    type: "block_actions",
+    api_app_id: "A0TEST",
+    token: "legacy-token",
+    team: { id: fields.team, domain: "fake" },
+    user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: fields.team },
+    actions: [clickedAction(fields.button)],
+  };
+  const where = fields.view
+    ? {
         trigger_id: "12345.98765.abcd",
-        team: { id: fields.team, domain: "fake" },
-        user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: fields.team },
         container: { type: "view", view_id: fields.view.id },
         view: { id: fields.view.id, type: fields.view.type, team_id: fields.team, blocks: [] },
-        actions: [clickedAction(fields.button)],
-      }),
-    }).toString();
-  }
-  return new URLSearchParams({
-    payload: JSON.stringify({
-      type: "block_actions",
-      api_app_id: "A0TEST",
-      token: "legacy-token",
-      trigger_id: "1.2.3",
-      response_url: fields.responseUrl,
-      team: { id: fields.team, domain: "fake" },
-      user: { id: fields.person.user, username: fields.person.name, name: fields.person.name, team_id: fields.team },
-      channel: { id: fields.channelId, name: "learning" },
-      container: {
-        type: "message",
-        message_ts: fields.messageTs ?? "1.1",
-        channel_id: fields.channelId,
-        is_ephemeral: fields.ephemeral,
-      },
-      actions: [clickedAction(fields.button)],
-    }),
-  }).toString();
+      }
+    : {
+        trigger_id: "1.2.3",
+        response_url: fields.responseUrl,
+        channel: { id: fields.channelId, name: "learning" },
+        container: {
+          type: "message",
+          message_ts: fields.messageTs ?? "1.1",
+          channel_id: fields.channelId,
+          is_ephemeral: fields.ephemeral,
+        },
+      };
+  return new URLSearchParams({ payload: JSON.stringify({ ...common, ...where }) }).toString();
 }
 
 const clickedAction = (button: SlackButton) => ({

@@ -4,6 +4,7 @@ import type { Who } from "../../core/command.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { Logger } from "../../logger.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
+import { rememberRecent } from "../../recent-map.ts";
 import { MessageRefresher } from "../message-refresher.ts";
 import { toSlackMessage } from "./blocks.ts";
 import { withPictureLinks } from "./picture-blocks.ts";
@@ -141,13 +142,7 @@ export class AppHome {
   }
 
   private remember(userId: string, entry: Published): void {
-    this.published.delete(userId);
-    this.published.set(userId, entry);
-    const limit = this.options.remembered ?? 10_000;
-    if (this.published.size > limit) {
-      const oldest = this.published.keys().next().value;
-      if (oldest !== undefined) this.published.delete(oldest);
-    }
+    rememberRecent(this.published, userId, entry, this.options.remembered ?? 10_000);
   }
 }
 

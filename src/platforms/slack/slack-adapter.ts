@@ -4,7 +4,7 @@ import type { Logger as PinoLogger } from "pino";
 import type { SlackConfig } from "../../config.ts";
 import type { Who } from "../../core/command.ts";
 import type { Core } from "../../core/core.ts";
-import { type Reply, sharedVersion } from "../../core/reply.ts";
+import { errorReply, type Reply, sharedVersion } from "../../core/reply.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
 import type { Store } from "../../store/store.ts";
 import { MessageRefresher } from "../message-refresher.ts";
@@ -320,11 +320,7 @@ export class SlackAdapter {
     client: HandlerClient,
   ): Promise<void> {
     const clicked = await this.runClicked(action, body, client);
-    const answer = clicked?.answer ?? {
-      blocks: [{ type: "text" as const, text: invalidButton.text ?? "" }],
-      private: true,
-      outcome: "user-error" as const,
-    };
+    const answer = clicked?.answer ?? errorReply(invalidButton.text ?? "", undefined, "user-error");
     try {
       const modal = this.home.modal(answer);
       const viewId = body.view?.type === "modal" ? body.view.id : undefined;

@@ -1,5 +1,6 @@
 import type { Who } from "../../core/command.ts";
 import type { Logger } from "../../logger.ts";
+import { rememberRecent } from "../../recent-map.ts";
 import { isTimeZone } from "../../schedule/zoned-time.ts";
 import { within } from "../within.ts";
 import type { UsersInfoClient } from "./channel-managers.ts";
@@ -92,8 +93,7 @@ export class SlackPeople {
       age < ("failed" in cached.answer ? failureTtlMs : wanted.maxAgeMs) &&
       (wanted.handle === undefined || cached.handle === undefined || cached.handle === wanted.handle);
     if (cached && fresh) {
-      this.cache.delete(key);
-      this.cache.set(key, cached);
+      this.remember(key, cached);
       return Promise.resolve(cached);
     }
     const inFlight = this.pending.get(key);
@@ -134,12 +134,7 @@ export class SlackPeople {
   }
 
   private remember(key: string, entry: Entry): void {
-    this.cache.delete(key);
-    this.cache.set(key, entry);
-    if (this.cache.size > (this.options.size ?? 10_000)) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
+    rememberRecent(this.cache, key, entry, this.options.size ?? 10_000);
   }
 
   private ttl(): number {
