@@ -7,16 +7,21 @@ import type { LatencyResult, PoolResult, RoundResult } from "./images-load.ts";
 import { median, p99, ratioLine } from "./stats.ts";
 
 export type Measured = RoundResult & {
-  /** The bot's CPU per command in the window, in ms (its render worker's included). */
+  /** The bot's CPU per command in the window, in ms (its render processes' included). */
   botCpuMs: number;
+  /** The bot's main thread's CPU per command, in ms: the thread answering commands. */
+  mainCpuMs: number;
 };
 
 export interface Report {
   mixes: { none: Measured[]; pictures: Measured[] };
   pool: PoolResult;
   latency: LatencyResult;
-  /** The bot's VmHWM in MiB: after the warm-up, before any progress map was drawn; at the end. */
-  rss: { beforePictures: number; peak: number };
+  /**
+   * The bot's VmHWM in MiB: after the warm-up, before any progress map was drawn; at the end. And
+   * the highest sum of the bot's and its render processes' RSS, sampled every 200 ms.
+   */
+  rss: { beforePictures: number; peak: number; withRenderers: number };
   target: number;
 }
 
@@ -27,6 +32,8 @@ type Row = [label: string, figure: (round: Measured) => number, digits: number, 
 const everyMix: Row[] = [
   ["commands/s", (r) => r.perSecond, 0],
   ["bot CPU ms/command", (r) => r.botCpuMs, 3],
+  ["bot main thread CPU ms/command", (r) => r.mainCpuMs, 3],
+  ["bot main thread CPU, share of a core", (r) => (r.mainCpuMs * r.perSecond) / 1000, 2],
   ["generator CPU, share of a core", (r) => r.cpuShare, 2],
 ];
 const picturesOnly: Row[] = [
@@ -67,7 +74,10 @@ export function printReport({ mixes, pool, latency, rss, target }: Report): void
   console.log(`  progress + its picture from the cache:          ${ms(latency.cachedMs)}`);
   console.log(
     `bot peak RSS (VmHWM): ${rss.beforePictures.toFixed(0)} MiB after the warm-up, before any progress map was ` +
-      `drawn (no render worker yet: it starts with the first picture); ${rss.peak.toFixed(0)} MiB at the end`,
+      `drawn (no render process yet: it starts with the first picture); ${rss.peak.toFixed(0)} MiB at the end`,
+  );
+  console.log(
+    `bot + render processes, peak of the summed RSS sampled every 200 ms: ${rss.withRenderers.toFixed(0)} MiB`,
   );
   const latencyRatio = median(latency.cachedMs) / median(latency.textMs);
   console.log(

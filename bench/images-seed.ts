@@ -54,7 +54,7 @@ export function seedImages(
     const ids = (from: number, length: number) => Array.from({ length }, (_, i) => userIdOf(from + i));
     const staged = stagePeople(app, stage, sizes.users);
     const pool = ids(sizes.users, sizes.pool).map((id, p) => ({ who: slackWho(id), plan: poolPlan(p, roadmap) }));
-    // As much progress as the pool's people have, spread over the same range: a `progress` costs more the more marks.
+    // The pool's progress again, spread over its range when fewer: a `progress` costs more the more marks.
     const off = ids(sizes.users + sizes.pool, sizes.off).map((id, i) => ({
       who: slackWho(id, offTeam),
       plan: poolPlan(Math.floor(((i + 0.5) * sizes.pool) / sizes.off), roadmap),

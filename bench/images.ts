@@ -4,19 +4,20 @@
  * against the bot as users run it (`roadmap-bot start`, Slack HTTP mode, SQLite, PUBLIC_URL set
  * so a `progress` answer carries an image block linking to the bot's own /images route).
  *
- *   npx tsx bench/images.ts [--rounds 6] [--seconds 5] [--warmup 1] [--users 50] [--pool 400]
+ *   npx tsx bench/images.ts [--rounds 10] [--seconds 5] [--warmup 1] [--users 50] [--pool 400]
  *                           [--connections 32] [--sockets 4] [--samples 200]
  *                           [--bot-flags="--cpu-prof --cpu-prof-dir=/tmp/prof-images"]
  *
  * Two mixes alternate in rounds on the same bot, each first in half of them, each round a warm-up
  * and a measured window. Both send `/roadmap stage 17` (as bench/slack.ts) nine times in ten and
  * `/roadmap progress` every 10th time, so they differ only by the pictures: "none", that `progress`
- * from a team with pictures off (text only); "pictures", from the next person of a picture pool, whose picture
+ * from the next pool person's twin in a team with pictures off (the same marks, text only);
+ * "pictures", from the next person of a picture pool, whose picture
  * the generator then fetches as Slack's image proxy would, on a few sockets of its own, while the
  * commands go on (bench/images-load.ts). The figure is commands answered per second (pictures
  * fetched are not commands); the ratio printed last is the median of the per-round ratios
  * pictures/none, and it is the point: rendering runs on a worker thread so that it does not stall
- * the commands, on a machine whose cores the generator, the bot and its render worker share.
+ * the commands, on a machine whose cores the generator, the bot and its render process share.
  * The gap it shows is all a picture costs the commands, the `progress` command's own work included:
  * that is what a team with pictures sends. One worker draws a map in about 0.2 s, far fewer a
  * second than the pictures mix asks for, so the worker is busy all through those rounds: the links
@@ -50,21 +51,26 @@ import { type Measured, mib, printReport } from "./images-report.ts";
 import { seedImages } from "./images-seed.ts";
 import { roundOptions, roundSettings } from "./round-options.ts";
 import { startSlackBot, windowCpu } from "./slack-bot.ts";
-import { peakRssMiB, type ServerProcess } from "./slack-processes.ts";
+import { peakRssMiB, type ServerProcess, treeRssMiB } from "./slack-processes.ts";
 import { checkStore } from "./slack-seed.ts";
 
 const { values } = parseArgs({
   options: {
     ...roundOptions,
+    // More rounds than the other benches: this machine's speed drifts by a fifth from one 5 s
+    // window to the next, more than the gap measured here, and the median needs the samples.
+    rounds: { type: "string", default: "10" },
     pool: { type: "string", default: "400" },
     sockets: { type: "string", default: "4" },
     samples: { type: "string", default: "200" },
   },
 });
 const { rounds, seconds, warmup, users, connections, botFlags } = roundSettings(values, "mix");
-/** People of the team with pictures off, as many as the pool people whose cached pictures the latency samples take. */
+/** Pool people whose pictures the latency samples take from the cache. */
 const cachedPeople = 20;
-const sizes = { users, pool: Number(values.pool), off: cachedPeople };
+// The team with pictures off has a twin of each pool person (the same marks): the "none" mix
+// asks as many different people for `progress`, each as much work, as the pictures mix does.
+const sizes = { users, pool: Number(values.pool), off: Number(values.pool) };
 const sockets = Number(values.sockets);
 const samples = Number(values.samples);
 if (![sizes.pool, sockets, samples].every((n) => Number.isInteger(n) && n > 0))
@@ -77,10 +83,11 @@ const publicUrl = "https://roadmap-bot.example";
 const dir = await mkdtemp(path.join(tmpdir(), "roadmap-bot-images-bench-"));
 const storeUrl = `sqlite://${path.join(dir, "bench.sqlite")}`;
 const fake = new FakeSlack();
-const live: { bot: ServerProcess | undefined; generator: ImagesLoad | undefined } = {
+const live: { bot: ServerProcess | undefined; generator: ImagesLoad | undefined; sampler?: NodeJS.Timeout } = {
   bot: undefined,
   generator: undefined,
 };
+let treePeak = 0;
 let errors = 0;
 const firstErrors: string[] = [];
 const tally = (result: Checked, what: string) => {
@@ -99,6 +106,10 @@ try {
     env: { PUBLIC_URL: publicUrl },
   });
   live.bot = bot;
+  // The bot's memory with its render processes': they come and go, so the sum is sampled.
+  live.sampler = setInterval(() => {
+    treePeak = Math.max(treePeak, treeRssMiB(bot.pid));
+  }, 200);
   const generator = new ImagesLoad();
   live.generator = generator;
   await generator.run({
@@ -113,7 +124,7 @@ try {
       cpu.onWindow,
     );
     tally(result, pictures ? "pictures mix" : "none mix");
-    return { ...result, botCpuMs: cpu.ms() / result.commands };
+    return { ...result, botCpuMs: cpu.ms() / result.commands, mainCpuMs: cpu.mainMs() / result.commands };
   };
 
   // Warm-up of the command path (JIT, connections), then what the bot holds before any map is drawn.
@@ -135,6 +146,7 @@ try {
   const latency = errors === 0 ? await generator.run({ type: "latency", samples, cached: cachedPeople }) : undefined;
   if (latency) tally(latency, "latency");
   const peak = peakRssMiB(bot.pid);
+  clearInterval(live.sampler);
   const exit = await bot.stop();
   if (exit !== 0) {
     errors++;
@@ -153,11 +165,12 @@ try {
   if (errors > 0 || !latency) {
     console.error(`bench failed: ${errors} bad answer(s) or error(s); first: ${firstErrors.join(" | ")}`);
     process.exitCode = 1;
-  } else printReport({ mixes, pool, latency, rss: { beforePictures, peak }, target });
+  } else printReport({ mixes, pool, latency, rss: { beforePictures, peak, withRenderers: treePeak }, target });
 } catch (error) {
   console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 } finally {
+  clearInterval(live.sampler);
   live.generator?.kill();
   await live.bot?.stop().catch(() => null);
   await fake.stop();

@@ -4,7 +4,7 @@
  * store; and its CPU over a load generator's measured window.
  */
 import path from "node:path";
-import { cpuTicks, ServerProcess } from "./slack-processes.ts";
+import { cpuTicks, ServerProcess, treeCpuTicks } from "./slack-processes.ts";
 import { contentDir } from "./slack-seed.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -30,12 +30,33 @@ export function startSlackBot(options: {
   });
 }
 
-/** A process's CPU over a measured window: give `onWindow` the window's edges, then read `ms()`. */
-export function windowCpu(pid: number): { onWindow: (edge: "start" | "end") => void; ms: () => number } {
+/**
+ * A process's CPU over a measured window, its child processes' included (the bot draws pictures in
+ * one), and its main thread's alone: give `onWindow` the window's edges, then read `ms()` and
+ * `mainMs()`.
+ */
+export function windowCpu(pid: number): {
+  onWindow: (edge: "start" | "end") => void;
+  ms: () => number;
+  mainMs: () => number;
+} {
+  const all = windowTicks(() => treeCpuTicks(pid));
+  const main = windowTicks(() => cpuTicks(pid, pid));
+  return {
+    onWindow: (edge) => {
+      all.onWindow(edge);
+      main.onWindow(edge);
+    },
+    ms: all.ms,
+    mainMs: main.ms,
+  };
+}
+
+function windowTicks(read: () => number | undefined): { onWindow: (edge: "start" | "end") => void; ms: () => number } {
   let ticks: number | undefined;
   return {
     onWindow: (edge) => {
-      const now = cpuTicks(pid);
+      const now = read();
       if (edge === "start") ticks = now;
       else if (ticks !== undefined && now !== undefined) ticks = now - ticks;
     },

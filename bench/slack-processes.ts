@@ -3,20 +3,63 @@
  * on dist/), and what the benches read about a process from /proc.
  */
 import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-/** utime + stime of a process, in clock ticks (USER_HZ, 100 a second); undefined once it is gone. */
-export function cpuTicks(pid: number): number | undefined {
+/**
+ * utime + stime of a process, or of one of its threads, in clock ticks (USER_HZ, 100 a second);
+ * undefined once it is gone.
+ */
+export function cpuTicks(pid: number, thread?: number): number | undefined {
+  return statFields(
+    thread === undefined ? `${pid}` : `${pid}/task/${thread}`,
+    (fields) => Number(fields[11]) + Number(fields[12]),
+  );
+}
+
+/** A process's /proc stat fields after its name (field 3 onwards), read by `pick`; undefined once it has gone. */
+function statFields<T>(pid: number | string, pick: (fields: string[]) => T): T | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    return pick(stat.slice(stat.lastIndexOf(")") + 2).split(" "));
   } catch {
     return undefined;
   }
+}
+
+/** The live children of a process, found by their parent in /proc (this kernel has no task/children file). */
+export function childPids(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((child) => statFields(child, (fields) => Number(fields[1])) === pid);
+}
+
+/**
+ * CPU ticks of a process and of the processes it started (the bot's picture renderer): its own,
+ * its children's that ended and were collected (cutime, cstime), and its live children's.
+ */
+export function treeCpuTicks(pid: number): number | undefined {
+  const own = statFields(
+    pid,
+    (fields) => Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+  );
+  if (own === undefined) return undefined;
+  return childPids(pid).reduce((sum, child) => sum + (cpuTicks(child) ?? 0), own);
+}
+
+/** Resident memory now (VmRSS) of a process and its live children, in MiB. */
+export function treeRssMiB(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, one) => {
+    try {
+      const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${one}/status`, "utf8"))?.[1];
+      return sum + Number(kib ?? 0) / 1024;
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 /** Peak resident memory (VmHWM) of a live process, in MiB. */

@@ -49,12 +49,12 @@ await build({
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 
-// The picture worker (src/pictures/render-worker.ts) runs on a thread of its own, so it is a file
-// of its own: ESM, since satori is published as ESM only, with every package left in node_modules.
+// The picture renderer (src/pictures/render-process.ts) runs in a process of its own, so it is a
+// file of its own: ESM, since satori is published as ESM only, with every package left in node_modules.
 await build({
   ...common,
-  entryPoints: ["src/pictures/render-worker.ts"],
-  outfile: "dist/render-worker.mjs",
+  entryPoints: ["src/pictures/render-process.ts"],
+  outfile: "dist/render-process.mjs",
   format: "esm",
   packages: "external",
 });

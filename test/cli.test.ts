@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { argoCdTopicTitles, contentDir, withTempDir } from "./helpers.ts";
 import { redisTestUrl, serviceAvailable } from "./services.ts";
@@ -51,6 +52,19 @@ describe("roadmap-bot ask", () => {
       expect(progress.stdout).toContain("1/112   1%  Overall");
       const someoneElse = await cli(["ask", "progress", "--user", "U2"], env);
       expect(someoneElse.stdout).toContain("0/112   0%  Overall");
+    });
+  });
+
+  it("GIVEN `progress --image` THEN the text answer is printed, the map is written as a 1200x675 PNG by the render process, and the command exits", async () => {
+    await inTempStore(async (env) => {
+      const file = path.join(path.dirname(env.STORE_URL?.replace("sqlite://", "") ?? ""), "map.png");
+      await cli(["ask", "done argocd-architecture", "--user", "U1"], env);
+      const { code, stdout, stderr } = await cli(["ask", "progress", "--user", "U1", "--image", file], env);
+      expect(code).toBe(0);
+      expect(stdout).toContain("1/112   1%  Overall");
+      expect(stderr).toContain(`Wrote ${file} (`);
+      const png = PNG.sync.read(await readFile(file));
+      expect([png.width, png.height]).toEqual([1200, 675]);
     });
   });
 

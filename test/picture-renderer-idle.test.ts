@@ -10,8 +10,8 @@ const chart = (title: string): WeeklyChartView => ({
   lastWeekTotal: 3,
 });
 
-describe("the picture worker's lifetime", () => {
-  it("GIVEN no picture yet THEN no worker runs; after the last picture it stops once idle, and the next picture starts another", async () => {
+describe("the render process's lifetime", () => {
+  it("GIVEN no picture yet THEN no render process runs; after the last picture it stops once idle, and the next picture starts another", async () => {
     const renderer = new PictureRenderer(silentLogger, undefined, 50);
     try {
       expect(renderer.running).toBe(false);
@@ -28,12 +28,30 @@ describe("the picture worker's lifetime", () => {
     }
   });
 
-  it("GIVEN a worker recycled every 2 pictures and 7 asked at once THEN each is drawn, by the old workers finishing theirs and fresh ones taking the rest", async () => {
-    const renderer = new PictureRenderer(silentLogger, undefined, 60_000, 2);
+  it("GIVEN 7 pictures asked at once THEN the one render process draws each of them", async () => {
+    const renderer = new PictureRenderer(silentLogger, undefined, 60_000);
     try {
       const pictures = await Promise.all(Array.from({ length: 7 }, (_, i) => renderer.render(chart(`chart ${i}`))));
       for (const picture of pictures) expect(picture.png.subarray(1, 4).toString()).toBe("PNG");
       expect(new Set(pictures.map((picture) => picture.png.toString("base64"))).size).toBe(7);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  it("GIVEN the render process is killed while it owes a picture THEN that picture fails, this process goes on, and a new render process draws the next", async () => {
+    const renderer = new PictureRenderer(silentLogger, undefined, 60_000);
+    try {
+      await renderer.render(chart("before"));
+      const crashed = renderer.processId;
+      expect(crashed).toBeTypeOf("number");
+      const owed = renderer.render(chart("owed"));
+      process.kill(crashed as number, "SIGKILL");
+      await expect(owed).rejects.toThrow("the picture process stopped (SIGKILL)");
+      const after = await renderer.render(chart("after"));
+      expect(after.png.subarray(1, 4).toString()).toBe("PNG");
+      expect(renderer.processId).toBeTypeOf("number");
+      expect(renderer.processId).not.toBe(crashed);
     } finally {
       await renderer.close();
     }

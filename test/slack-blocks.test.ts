@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Reply } from "../src/core/reply.ts";
-import { preparedJson, toSlackMessage } from "../src/platforms/slack/blocks.ts";
+import { preparedJson, toSlackMessage, withBlockAppended } from "../src/platforms/slack/blocks.ts";
 import { escapeMrkdwn } from "../src/platforms/slack/mrkdwn.ts";
 import { blockKitViolations, messageText, type SlackResponse } from "./e2e/fake-slack.ts";
 
@@ -152,7 +152,15 @@ describe("Reply -> Block Kit", () => {
       expect(preparedJson(toSlackMessage(reply))?.toString("utf8")).toBe(json);
       // A copy is not the message rendered: whoever sends it serialises it.
       expect(preparedJson({ ...message })).toBeUndefined();
+      // A block appended (a picture) keeps the bytes exact, and leaves the message as it was.
+      const image = { type: "image" as const, image_url: "https://x.example/a.png", alt_text: 'a "map" ✓' };
+      const withImage = withBlockAppended(message, image);
+      expect(preparedJson(withImage)?.toString("utf8")).toBe(JSON.stringify(withImage));
+      expect(withImage.blocks.at(-1)).toEqual(image);
+      expect(preparedJson(message)?.toString("utf8")).toBe(json);
     }
+    const empty = withBlockAppended({ response_type: "ephemeral", text: "t", blocks: [] }, { type: "divider" });
+    expect(preparedJson(empty)).toBeUndefined();
   });
 
   it("GIVEN the same topic at another place or from another roadmap THEN each answer shows its own button and title", () => {

@@ -1,7 +1,8 @@
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import type { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import type { Logger } from "../logger.ts";
-import type { RenderRequest, RenderResponse } from "./render-worker.ts";
+import type { RenderRequest, RenderResponse } from "./render-process.ts";
 import { templatesVersion } from "./templates-version.ts";
 import type { PictureView } from "./views.ts";
 
@@ -19,52 +20,49 @@ export const pictureKey = (view: PictureView): string =>
   createHash("sha256").update(templatesVersion).update("\0").update(JSON.stringify(view)).digest("base64url");
 
 /**
- * The worker: dist/render-worker.mjs next to the bundle (see scripts/build.js), or, run from
- * source (tests, tsx), render-worker.ts loaded through tsx, which a worker does not inherit.
+ * The render process: dist/render-process.mjs next to the bundle (see scripts/build.js), or, run
+ * from source (tests, tsx), render-process.ts through tsx's loader. A process of its own, not a
+ * worker thread: all of its threads, V8's helpers included, can run at the lowest priority (see
+ * render-process.ts); a crash in the native rasteriser ends it, not the bot; and the native memory
+ * it keeps goes back to the system when it exits.
  */
-function startWorker(): Worker {
+function startProcess(): ChildProcess {
   // Loaded only when a picture is drawn: every one-shot `ask` would otherwise pay for it at start.
-  const { Worker } = process.getBuiltinModule("node:worker_threads");
-  // A small heap: drawing keeps little between pictures, and a bounded heap is collected early
-  // rather than growing by megabytes per picture under a steady stream of them.
-  const resourceLimits = { maxOldGenerationSizeMb: 128 };
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./render-worker.mjs", import.meta.url), { resourceLimits });
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const source = new URL("./render-worker.ts", import.meta.url).href;
-  return new Worker(
-    `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true, resourceLimits },
-  );
+  const { fork } = process.getBuiltinModule("node:child_process");
+  // A small heap: drawing keeps little between pictures, and a bounded heap is collected early.
+  const execArgv = ["--max-old-space-size=128"];
+  const fromSource = import.meta.url.endsWith(".ts");
+  if (fromSource) execArgv.push("--import", import.meta.resolve("tsx"));
+  const script = new URL(fromSource ? "./render-process.ts" : "./render-process.mjs", import.meta.url);
+  // Pictures travel as V8-serialised bytes, not JSON: a PNG is copied once, never base64'd.
+  return fork(fileURLToPath(script), [], {
+    execArgv,
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
 }
 
 /**
- * How long the worker stays after its last picture. A drawing worker holds about 90 MB (satori,
- * resvg, the fonts, its own heap): a bot whose teams rarely ask for pictures should not carry
- * that all day, and the first picture after a pause waits a second or two for a new one.
+ * How long the render process stays after its last picture. A drawing process holds about 90 MB
+ * (satori, resvg, the fonts, its own heap): a bot whose teams rarely ask for pictures should not
+ * carry that all day, and the first picture after a pause waits a second or two for a new one.
  */
 export const defaultIdleMs = 5 * 60_000;
 
-/** Pictures one worker draws before a fresh one takes over (see draw()). */
-export const defaultRecycleAfter = 30;
-
-/** A render worker, the pictures it still owes, and how many it was given. */
-interface DrawingWorker {
-  worker: Worker;
+/** The render process, and the pictures it still owes. */
+interface Drawer {
+  child: ChildProcess;
   pending: Set<number>;
-  drawn: number;
 }
 
 /**
- * Draws pictures on one worker thread, never on the thread answering commands, and keeps the
+ * Draws pictures in a render process, never on the thread answering commands, and keeps the
  * PNGs in a cache bounded by bytes, least recently used out first; the same view asked twice at
- * once is drawn once. The worker starts on the first picture, stops after `idleMs` without one,
+ * once is drawn once. The process starts on the first picture, stops after `idleMs` without one,
  * and is replaced if it dies.
  */
 export class PictureRenderer {
-  private current: DrawingWorker | undefined;
-  /** Every worker still running: the current one, and any finishing its last pictures. */
-  private readonly live = new Set<DrawingWorker>();
+  private current: Drawer | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (picture: Picture) => void; reject: (error: Error) => void }>();
   private readonly cache = new Map<string, Picture>();
@@ -76,7 +74,6 @@ export class PictureRenderer {
     private readonly logger: Logger,
     private readonly cacheBytes = defaultCacheBytes,
     private readonly idleMs = defaultIdleMs,
-    private readonly recycleAfter = defaultRecycleAfter,
   ) {}
 
   /** The picture of a view, from the cache or drawn now. */
@@ -123,11 +120,11 @@ export class PictureRenderer {
 
   async close(): Promise<void> {
     clearTimeout(this.idle);
-    const workers = [...this.live].map((one) => one.worker);
+    const current = this.current;
     this.current = undefined;
     for (const waiter of this.waiting.values()) waiter.reject(new Error("the picture renderer was closed"));
     this.waiting.clear();
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    if (current) await stop(current.child);
   }
 
   private remember(key: string, picture: Picture): void {
@@ -148,30 +145,23 @@ export class PictureRenderer {
     return new Promise<Picture>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       current.pending.add(id);
-      current.drawn++;
       // Alive while it has work, so a one-shot `ask --image` waits for its picture.
-      current.worker.ref();
-      current.worker.postMessage({ id, view } satisfies RenderRequest);
-      // Drawing without a pause, a worker keeps about 4 MB of native memory per picture that its
-      // garbage collector does not see (1.8 GB after 400 maps asked four at a time; one at a time,
-      // with pauses, it stays near 250 MB). So it draws a bounded number, then a fresh one takes
-      // the next pictures while it finishes its own and goes, giving all of it back.
-      if (current.drawn >= this.recycleAfter) this.current = undefined;
+      keepAlive(current.child, true);
+      current.child.send({ id, view } satisfies RenderRequest);
     });
   }
 
-  private started(): DrawingWorker {
+  private started(): Drawer {
     if (this.current) return this.current;
-    const current: DrawingWorker = { worker: startWorker(), pending: new Set(), drawn: 0 };
-    const { worker } = current;
-    worker.on("message", (response: RenderResponse) => {
+    const current: Drawer = { child: startProcess(), pending: new Set() };
+    const { child } = current;
+    child.on("message", (response: RenderResponse) => {
       const waiter = this.waiting.get(response.id);
       this.waiting.delete(response.id);
       current.pending.delete(response.id);
       if (current.pending.size === 0) {
-        worker.unref();
-        if (this.current !== current) void worker.terminate();
-        else this.idle = setTimeout(() => this.retire(current), this.idleMs).unref();
+        keepAlive(child, false);
+        this.idle = setTimeout(() => this.retire(current), this.idleMs).unref();
       }
       if (!waiter) return;
       if ("error" in response) waiter.reject(new Error(`could not draw the picture: ${response.error}`));
@@ -181,7 +171,8 @@ export class PictureRenderer {
           fonts: response.fonts,
         });
     });
-    // A worker that dies fails its own pictures only; another one may already be drawing the next.
+    // A process that dies (a crash in the native rasteriser, the OOM killer) fails the pictures it
+    // owed, and the next picture starts another.
     const failAll = (error: Error) => {
       if (this.current === current) this.current = undefined;
       for (const id of current.pending) {
@@ -190,28 +181,50 @@ export class PictureRenderer {
       }
       current.pending.clear();
     };
-    worker.on("error", (error) => {
-      this.logger.error({ err: error }, "picture worker failed; the next picture starts another");
+    child.on("error", (error) => {
+      this.logger.error({ err: error }, "picture process failed; the next picture starts another");
       failAll(error);
     });
-    worker.on("exit", (code) => {
-      this.live.delete(current);
-      failAll(new Error(`the picture worker stopped (exit code ${code})`));
+    child.on("exit", (code, signal) => {
+      failAll(new Error(`the picture process stopped (${signal ?? `exit code ${code}`})`));
     });
-    this.live.add(current);
     this.current = current;
     return current;
   }
 
-  /** Stops an idle worker, giving its memory back; the next picture starts another. */
-  private retire(current: DrawingWorker): void {
+  /** Stops an idle process, giving its memory back; the next picture starts another. */
+  private retire(current: Drawer): void {
     if (this.current !== current || current.pending.size > 0) return;
     this.current = undefined;
-    void current.worker.terminate();
+    void stop(current.child);
   }
 
-  /** Whether a worker is taking new pictures (tests: it stops when idle). */
+  /** Whether a render process is taking new pictures (tests: it stops when idle). */
   get running(): boolean {
     return this.current !== undefined;
   }
+
+  /** The render process's pid, while one runs (tests: a crash in it). */
+  get processId(): number | undefined {
+    return this.current?.child.pid;
+  }
+}
+
+/** Whether a child keeps this process alive: its handle and its message channel both would. */
+function keepAlive(child: ChildProcess, alive: boolean): void {
+  if (alive) {
+    child.ref();
+    child.channel?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+  }
+}
+
+/** Ends a render process and waits until it has gone. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill();
+  return gone;
 }

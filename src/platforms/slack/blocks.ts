@@ -291,3 +291,19 @@ export function toSlackMessage(reply: Reply): SlackMessage {
   prepared.set(message, Buffer.concat(bytes));
   return message;
 }
+
+/**
+ * The message with one more block at its end. A message toSlackMessage made keeps prepared JSON:
+ * its bytes up to the closing "]}", the block's, then "]}" again, so a picture answer is not
+ * serialised whole once more (that cost every `progress` with a picture about 30 µs).
+ */
+export function withBlockAppended(message: SlackMessage, block: KnownBlock): SlackMessage {
+  const appended: SlackMessage = { ...message, blocks: [...message.blocks, block] };
+  const bytes = prepared.get(message);
+  if (bytes) {
+    const separator = message.blocks.length > 0 ? comma : Buffer.alloc(0);
+    const open = bytes.subarray(0, bytes.length - end.length);
+    prepared.set(appended, Buffer.concat([open, separator, Buffer.from(JSON.stringify(block)), end]));
+  }
+  return appended;
+}

@@ -2,14 +2,14 @@ import type { KnownBlock } from "@slack/types";
 import type { ReplyPicture } from "../../core/reply.ts";
 import { truncate } from "../../core/text.ts";
 import type { PictureLinks } from "../../pictures/signed-url.ts";
-import { actionIds, type SlackMessage, slackLimits } from "./blocks.ts";
+import { actionIds, type SlackMessage, slackLimits, withBlockAppended } from "./blocks.ts";
 
 /** Block Kit's limit on an image block's alt text. */
 const altTextLimit = 2_000;
 
 const withBlock = (message: SlackMessage, block: KnownBlock): SlackMessage =>
   // A message at its block budget keeps its text blocks; the picture is the one left out.
-  message.blocks.length >= slackLimits.blocks ? message : { ...message, blocks: [...message.blocks, block] };
+  message.blocks.length >= slackLimits.blocks ? message : withBlockAppended(message, block);
 
 /**
  * Each picture as an image block under the answer, its URL a signed link to this bot's own
