@@ -4,7 +4,7 @@
  * that body plus one image block linking to the bot's /images route with that person's map; and
  * what the link serves must be a 1200x675 PNG.
  */
-import { inflateRawSync } from "node:zlib";
+import { payloadJson } from "../src/pictures/signed-url.ts";
 import type { HttpReply } from "./keep-alive-client.ts";
 import { unlike } from "./slack-command.ts";
 
@@ -37,7 +37,7 @@ export interface PictureLink {
 export const pictureSize = { width: 1200, height: 675 };
 const json = "application/json";
 const pngSignature = "\x89PNG\r\n\x1a\n";
-const linkPath = /^\/images\/([A-Za-z0-9_-]+)\.[0-9a-z]+\.[A-Za-z0-9_-]+\.png$/;
+const linkPath = /^\/images\/(~?[A-Za-z0-9_-]+)\.[0-9a-z]+\.[A-Za-z0-9_-]+\.png$/;
 
 /** Why a `progress` from a team with pictures off is not its text-only answer, or undefined when it is. */
 export function textOnlyProblem(reply: HttpReply, expected: string): string | undefined {
@@ -86,7 +86,7 @@ export function pictureAnswer(reply: HttpReply, person: Expected, publicUrl: str
   if (typeof image.alt_text !== "string" || image.alt_text === "") return "the image block has no alt text";
   let shown: Record<string, unknown>;
   try {
-    shown = JSON.parse(inflateRawSync(Buffer.from(view, "base64url")).toString()) as Record<string, unknown>;
+    shown = JSON.parse(payloadJson(view)) as Record<string, unknown>;
   } catch {
     return `the link's view does not open: ${view.slice(0, 80)}`;
   }

@@ -8,6 +8,7 @@ import { Core } from "./core/core.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger, deferredLogger } from "./logging.ts";
 import type { Metrics } from "./metrics.ts";
+import { roadmapsByTitle } from "./pictures/link-payload.ts";
 import { PictureRenderer } from "./pictures/picture-renderer.ts";
 import type { DiscordAdapter } from "./platforms/discord/discord-adapter.ts";
 import type { SlackAdapter } from "./platforms/slack/slack-adapter.ts";
@@ -158,6 +159,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
       ? new (await import("./pictures/signed-url.ts")).PictureLinks(
           config.publicUrl,
           slackConfig.mode === "socket" ? slackConfig.appToken : slackConfig.signingSecret,
+          roadmapsByTitle(app.core.roadmaps),
         )
       : undefined;
   const slack =
