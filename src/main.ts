@@ -160,6 +160,7 @@ export async function startBot(config: Config, overrides: AppOverrides = {}): Pr
           config.publicUrl,
           slackConfig.mode === "socket" ? slackConfig.appToken : slackConfig.signingSecret,
           roadmapsByTitle(app.core.roadmaps),
+          (view) => app.pictures.prefetch(view),
         )
       : undefined;
   const slack =

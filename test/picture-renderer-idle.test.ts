@@ -39,6 +39,25 @@ describe("the render process's lifetime", () => {
     }
   });
 
+  it("GIVEN a link's view prefetched while the process is idle THEN it is drawn once, ahead; while the process is busy THEN a prefetch is skipped", async () => {
+    const renderer = new PictureRenderer(silentLogger, undefined, 60_000);
+    try {
+      renderer.prefetch(chart("ahead"));
+      expect(renderer.running).toBe(true);
+      const drawn = await renderer.render(chart("ahead"));
+      expect(renderer.cached.pictures).toBe(1);
+      expect(await renderer.render(chart("ahead"))).toBe(drawn);
+      const busy = renderer.render(chart("asked"));
+      renderer.prefetch(chart("skipped"));
+      expect(renderer.owed).toBe(1);
+      await busy;
+      expect(renderer.owed).toBe(0);
+      expect(renderer.cached.pictures).toBe(2);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it("GIVEN the render process is killed while it owes a picture THEN that picture fails, this process goes on, and a new render process draws the next", async () => {
     const renderer = new PictureRenderer(silentLogger, undefined, 60_000);
     try {

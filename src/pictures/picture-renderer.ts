@@ -105,7 +105,21 @@ export class PictureRenderer {
   }
 
   /**
-   * Starts the worker and draws one small picture, so the first person to ask for one waits for
+   * Starts drawing a view whose link was just handed to Slack, when the render process has nothing
+   * else to do. Slack fetches an image block's URL as the message is posted (a slow fetch can cost
+   * the image, or the message), so a picture drawn or under way by then is there in time. Skipped
+   * while the process is busy: a burst of answers queues no more than Slack's fetches would.
+   */
+  prefetch(view: PictureView): void {
+    if (this.owed > 0) return;
+    this.render(view).catch((error: unknown) =>
+      // Slack's fetch asks again, and that failure is the one logged as a warning.
+      this.logger.debug({ err: error, picture: view.kind }, "could not draw a picture ahead of its fetch"),
+    );
+  }
+
+  /**
+   * Starts the render process and draws one small picture, so the first person to ask for one waits for
    * their picture, not for a thread to start and satori, resvg and the fonts to load (about a
    * second). Never rejects: a failure shows again, logged, on the first real picture.
    */
@@ -203,6 +217,11 @@ export class PictureRenderer {
   /** Whether a render process is taking new pictures (tests: it stops when idle). */
   get running(): boolean {
     return this.current !== undefined;
+  }
+
+  /** Pictures the render process still owes (tests: a prefetch while it is busy is skipped). */
+  get owed(): number {
+    return this.current?.pending.size ?? 0;
   }
 
   /** The render process's pid, while one runs (tests: a crash in it). */

@@ -43,7 +43,7 @@ function giveWay(): void {
 
 giveWay();
 
-// The process's whole job: draw one view at a time. Layout (satori) and rasterising (resvg) take
+// The process's whole job: draw the views it is sent. Layout (satori) and rasterising (resvg) take
 // tens of milliseconds each, which would stall every command if they ran where commands are answered.
 process.on("message", async ({ id, view }: RenderRequest) => {
   let response: RenderResponse;

@@ -32,12 +32,15 @@ export class PictureLinks {
     secret: string,
     /** The bot's roadmaps: a progress map's link then leaves out what its roadmap says (link-payload.ts). */
     private readonly roadmapOf?: RoadmapByTitle,
+    /** Told each view a link is made for: the bot starts drawing it before Slack asks (PictureRenderer.prefetch). */
+    private readonly onLink?: (view: PictureView) => void,
   ) {
     this.key = createHmac("sha256", secret).update("roadmap-bot picture links").digest();
   }
 
   /** The link to a view's picture, working until `now` plus a day. */
   link(view: PictureView, now: Date): string {
+    this.onLink?.(view);
     const json = Buffer.from(JSON.stringify(toLinkPayload(view, this.roadmapOf)));
     // A short payload travels as it is (marked "~"): deflating costs at least 30 µs of zlib set-up,
     // more than it saves on a few hundred bytes. A long one is deflated, to stay a short URL.

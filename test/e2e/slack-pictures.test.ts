@@ -59,6 +59,16 @@ describe("Slack with PUBLIC_URL: the picture is an image block the bot serves", 
   });
   afterAll(() => bot.running.stop());
 
+  it("GIVEN `/roadmap progress` while the render process is idle THEN its picture is drawn before Slack fetches the link", async () => {
+    await bot.slash("done what-is-release-engineering");
+    const before = bot.running.app.pictures.cached.pictures;
+    const message = await bot.slash("progress");
+    expect(blocksOf(message).at(-1)?.type).toBe("image");
+    for (let tries = 0; bot.running.app.pictures.cached.pictures === before && tries < 500; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(bot.running.app.pictures.cached.pictures).toBe(before + 1);
+  });
+
   it("GIVEN `/roadmap progress` THEN the ephemeral answer ends in an image block whose signed link returns the PNG; an altered link or one a day old returns 404", async () => {
     const message = await bot.slash("progress");
     expect(message.response_type).toBe("ephemeral");
