@@ -16,11 +16,11 @@
  * the generator then fetches as Slack's image proxy would, on a few sockets of its own, while the
  * commands go on (bench/images-load.ts). The figure is commands answered per second (pictures
  * fetched are not commands); the ratio printed last is the median of the per-round ratios
- * pictures/none, and it is the point: rendering runs on a worker thread so that it does not stall
+ * pictures/none, and it is the point: rendering runs in a render process so that it does not stall
  * the commands, on a machine whose cores the generator, the bot and its render process share.
  * The gap it shows is all a picture costs the commands, the `progress` command's own work included:
- * that is what a team with pictures sends. One worker draws a map in about 0.2 s, far fewer a
- * second than the pictures mix asks for, so the worker is busy all through those rounds: the links
+ * that is what a team with pictures sends. The render process draws a map in 0.15 to 0.3 s, far fewer
+ * a second than the pictures mix asks for, so it is busy all through those rounds: the links
  * queue in the generator, and the figures show how many were delivered and how long they waited.
  *
  * The pool's maps are all different and weigh more than the bot's picture cache (16 MiB), and the

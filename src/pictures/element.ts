@@ -2,7 +2,7 @@ import { pictureSize } from "./views.ts";
 
 /**
  * The element objects satori lays out: React's shape without React. Plain data, so a picture's
- * tree can be built on the main thread and handed to the render worker as it is.
+ * tree can be built on the main thread and handed to the render process as it is.
  */
 export interface PictureElement {
   type: string;

@@ -120,7 +120,7 @@ export class PictureRenderer {
 
   /**
    * Starts the render process and draws one small picture, so the first person to ask for one waits for
-   * their picture, not for a thread to start and satori, resvg and the fonts to load (about a
+   * their picture, not for a process to start and satori, resvg and the fonts to load (about a
    * second). Never rejects: a failure shows again, logged, on the first real picture.
    */
   async warm(): Promise<void> {

@@ -25,7 +25,7 @@ let base: PictureFont[] | undefined;
 /**
  * Draws an element tree: satori lays it out to SVG (text as paths, so the PNG needs no fonts),
  * resvg rasterises it with the system's fonts turned off, so a slim container and a laptop draw
- * the same picture. Runs on the render worker's thread, never the one answering commands.
+ * the same picture. Runs in the render process, never on the thread answering commands.
  */
 export async function renderPicture(element: PictureElement, size: PictureSize): Promise<Rendered> {
   base ??= baseFonts();

@@ -3,7 +3,7 @@ import { levels } from "../content/schema.ts";
 
 /**
  * What each picture shows, as plain data: made by the core next to the text answer, drawn by the
- * render worker, and the source of the picture's alt text, so the words and the picture never
+ * render process, and the source of the picture's alt text, so the words and the picture never
  * disagree. Each one's JSON is its cache key (with the templates' version). The schemas are the
  * types, and check a view read back from a signed picture link.
  */
